@@ -1,0 +1,18 @@
+#!/bin/bash
+# The test command: install what is missing, build everything (user space and
+# kml.ko for every pinned kernel), run unit tests, then the QEMU integration
+# tests on each kernel. Extra arguments go to ctest (e.g. -L qemu, -R libkml).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$KML_ROOT"
+
+t0=$SECONDS
+"$KML_ROOT/scripts/install-deps.sh"
+kml_log "configuring build/"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+kml_log "building (user space + kml.ko for: $KML_SERIES_ALL)"
+cmake --build build -j "$(nproc)"
+kml_log "running tests"
+# QEMU tests are RUN_SERIAL: they never overlap with each other.
+ctest --test-dir build --output-on-failure -j "$(nproc)" "$@"
+kml_log "all tests passed in $((SECONDS - t0)) s"

@@ -1,0 +1,14 @@
+# kml.ko loads, shows its version in sysfs and modinfo, and unloads clean.
+. "$KML_GUEST_LIB"
+
+kml_insmod
+kml_expect "module listed" grep -q '^kml ' /proc/modules
+kml_expect "load message" sh -c 'dmesg | grep -q "kml: version .* loaded"'
+kml_expect_eq "sysfs version" "$(cat /sys/kernel/kml/version)" \
+	"$(kml_host /sbin/modinfo -F version "$KML_KO_HOST")"
+kml_expect_eq "sysfs abi_version" "$(cat /sys/kernel/kml/abi_version)" "1"
+kml_expect "sysfs version is read-only" sh -c '! echo 9 2>/dev/null >/sys/kernel/kml/version'
+kml_rmmod
+kml_expect "sysfs gone after rmmod" test ! -e /sys/kernel/kml
+kml_expect "unload message" sh -c 'dmesg | grep -q "kml: unloaded"'
+kml_expect_clean_dmesg
