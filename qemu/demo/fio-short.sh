@@ -11,13 +11,13 @@ echo mq-deadline >/sys/block/vda/queue/scheduler
 echo 128 >/sys/block/vda/queue/nr_requests
 echo "scheduler: $(cat /sys/block/vda/queue/scheduler), nr_requests $(cat /sys/block/vda/queue/nr_requests)"
 kml_host env DEV=/dev/vda RUNTIME="$RUNTIME" /usr/bin/fio --eta=never \
-	--output-format=normal,json --output=/tmp/fio.out \
+	--output-format=normal,json --output=/dev/shm/fio.out \
 	"$KML_HOST_ROOT/qemu/workloads/mixed.fio" ||
 	kml_fail "fio failed"
 # fio writes both reports into one file (json first): split them at the
 # json object's closing brace, which is the only '}' in column 0.
-awk '/^{/ { j = 1 } j { print } /^}/ { exit }' /tmp/fio.out >"$KML_RESULTS/fio.json"
-awk 'd { print } /^}/ { d = 1 }' /tmp/fio.out >"$KML_RESULTS/fio.txt"
+awk '/^[{]/ { j = 1 } j { print } /^[}]/ { exit }' /dev/shm/fio.out >"$KML_RESULTS/fio.json"
+awk 'd { print } /^[}]/ { d = 1 }' /dev/shm/fio.out >"$KML_RESULTS/fio.txt"
 cat "$KML_RESULTS/fio.txt"
 kml_rmmod
 kml_expect_clean_dmesg

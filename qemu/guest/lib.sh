@@ -29,19 +29,23 @@ kml_rmmod() {
 	rmmod kml || kml_fail "rmmod kml"
 }
 
-# Make the host's root usable as a chroot: the guest's /dev, /proc, /sys and
-# a writable /tmp over the read-only 9p share. Idempotent.
+# Make the host root usable as a chroot: the guest's /dev, /proc and /sys
+# bind-mounted into it, and a writable TMPDIR. Idempotent.
 kml_host_prepare() {
 	local d
-	for d in dev proc sys tmp; do
-		grep -q " /host/$d " /proc/mounts || mount --bind "/$d" "/host/$d"
+	# /host/tmp stays the host's own: the checkout may live there. Host
+	# programs get a writable scratch in /dev/shm (TMPDIR) instead.
+	mkdir -p /dev/shm
+	grep -q " /dev/shm " /proc/mounts || mount -t tmpfs tmpfs /dev/shm
+	for d in dev proc sys; do
+		grep -q " /host/$d " /proc/mounts || mount -o rbind "/$d" "/host/$d"
 	done
 }
 
 # kml_host COMMAND...: run a host program (fio, kmld, ...) inside the guest.
 kml_host() {
 	kml_host_prepare
-	chroot /host "$@"
+	TMPDIR=/dev/shm chroot /host "$@"
 }
 
 # Lines of the kernel log that a healthy run never shows (the harness checks
