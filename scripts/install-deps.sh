@@ -110,19 +110,22 @@ fetch_image() {
 }
 
 # The elevator API lives in block/*.h, which headers packages leave out.
+# checkpatch.pl and its data files come along: kernel code is held to it.
 fetch_private_headers() {
 	local s=$1 kver=$2 ver=$3 dir src tmp
 	dir=$(kml_kdir "$kver")
 	src=$(kml_private_src "$kver")
-	[ -f "$dir/.src-$ver" ] && return
-	kml_log "fetching block/*.h from linux-source-$s $ver (~150 MB, once)"
+	[ -f "$dir/.src-$ver" ] && [ -f "$src/scripts/checkpatch.pl" ] && return
+	kml_log "fetching block/*.h and checkpatch from linux-source-$s $ver (~150 MB, once)"
 	tmp=$(mktemp -d)
 	(cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root "linux-source-$s=$ver" >/dev/null)
 	rm -rf "$src"
 	mkdir -p "$src"
 	dpkg-deb --fsys-tarfile "$tmp"/linux-source-*.deb |
 		tar -xO "./usr/src/linux-source-$s.tar.xz" |
-		tar -xJ -C "$src" --strip-components=1 --wildcards "linux-source-$s/block/*.h"
+		tar -xJ -C "$src" --strip-components=1 --wildcards "linux-source-$s/block/*.h" \
+			"linux-source-$s/scripts/checkpatch.pl" "linux-source-$s/scripts/spelling.txt" \
+			"linux-source-$s/scripts/const_structs.checkpatch"
 	rm -rf "$tmp"
 	[ -f "$src/block/elevator.h" ] || kml_die "linux-source-$s $ver has no block/elevator.h"
 	echo "$ver" >"$src/VERSION"

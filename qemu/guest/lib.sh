@@ -43,6 +43,7 @@ kml_host_prepare() {
 }
 
 # kml_host COMMAND...: run a host program (fio, kmld, ...) inside the guest.
+# Give COMMAND as an absolute path: busybox prefers its own applets by name.
 kml_host() {
 	kml_host_prepare
 	TMPDIR=/dev/shm chroot /host "$@"
@@ -59,4 +60,65 @@ kml_expect_clean_dmesg() {
 	bad=$(kml_dmesg_errors)
 	[ -z "$bad" ] || kml_fail "kernel log shows errors: $bad"
 	echo "ok: dmesg clean"
+}
+
+# kml_sys NAME: a value from /sys/kernel/kml/NAME.
+kml_sys() {
+	cat "/sys/kernel/kml/$1"
+}
+
+# kml_sys_rejects NAME VALUE: writing VALUE must fail and change nothing.
+kml_sys_rejects() {
+	local before
+	before=$(kml_sys "$1")
+	if echo "$2" 2>/dev/null >"/sys/kernel/kml/$1"; then
+		kml_fail "sysfs $1 accepted '$2'"
+	fi
+	kml_expect_eq "$1 unchanged after '$2'" "$(kml_sys "$1")" "$before"
+}
+
+# kml_wait_for DESCRIPTION SECONDS COMMAND...: poll COMMAND every 50 ms.
+kml_wait_for() {
+	local what=$1 n=$(($2 * 20))
+	shift 2
+	while ! "$@"; do
+		n=$((n - 1))
+		[ $n -gt 0 ] || kml_fail "timed out waiting for: $what"
+		sleep 0.05
+	done
+}
+
+# kml_now_ms: milliseconds since boot (busybox date has no %N).
+kml_now_ms() {
+	awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime
+}
+
+# kml_devtest ARGS...: the /dev/kml test tool (tests/qemu/tools), run from the host.
+kml_devtest() {
+	[ -n "${KML_DEVTEST:-}" ] || kml_fail "KML_DEVTEST not set (run through ctest)"
+	kml_host "$KML_DEVTEST" "$@"
+}
+
+# kml_inject COUNT [RATE]: start the debugfs injector; kml_inject_wait waits for it.
+kml_inject() {
+	grep -q " /sys/kernel/debug " /proc/mounts || mount -t debugfs none /sys/kernel/debug
+	echo "$*" >/sys/kernel/debug/kml/inject
+}
+
+kml_inject_done() {
+	grep -q "running 0" /sys/kernel/debug/kml/inject
+}
+
+kml_inject_wait() {
+	kml_wait_for "injector to finish ($(cat /sys/kernel/debug/kml/inject))" "$1" kml_inject_done
+}
+
+# kml_devtest_bg OUTFILE ARGS...: kml_devtest in the background; its own PID
+# (not a wrapping shell's, so kill reaches it) is left in KML_BG_PID.
+kml_devtest_bg() {
+	local out=$1
+	shift
+	kml_host_prepare
+	(TMPDIR=/dev/shm exec chroot /host "$KML_DEVTEST" "$@" >"$out") &
+	KML_BG_PID=$!
 }

@@ -23,3 +23,30 @@ TEST(Abi, AbiVersionIsPositive)
 {
 	EXPECT_GE(KML_ABI_VERSION, 1);
 }
+
+// The layouts user space maps: any change here is an ABI break and must
+// bump KML_ABI_VERSION.
+TEST(Abi, SampleIsOneCacheLine)
+{
+	EXPECT_EQ(sizeof(kml_sample), 64u);
+	EXPECT_EQ(offsetof(kml_sample, seq), 0u);
+	EXPECT_EQ(offsetof(kml_sample, features), 28u);
+}
+
+TEST(Abi, RingTailHasItsOwnCacheLine)
+{
+	EXPECT_EQ(offsetof(kml_ring_ctrl, tail), 64u);
+	EXPECT_EQ(sizeof(kml_ring_ctrl), 128u);
+}
+
+TEST(Abi, IoctlStructsHaveNoHiddenPadding)
+{
+	EXPECT_EQ(sizeof(kml_abi_info), 32u);
+	EXPECT_EQ(sizeof(kml_commit), 16u);
+}
+
+TEST(Abi, MmapRegionsDoNotOverlap)
+{
+	EXPECT_EQ(KML_MMAP_RING, 0u);
+	EXPECT_EQ(KML_MMAP_WEIGHTS % 4096, 0u);
+}

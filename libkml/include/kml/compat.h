@@ -31,6 +31,17 @@ typedef uint64_t u64;
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
 
+/*
+ * User space on x86-64 may run AVX2 clones of the bulk loops, chosen once
+ * at load time (as NumPy does); integer results are the same either way.
+ * The kernel has no FPU/SIMD context here and gets the plain functions.
+ */
+#if !defined(__KERNEL__) && defined(__x86_64__)
+#define KML_SIMD_CLONES	__attribute__((target_clones("avx2", "default")))
+#else
+#define KML_SIMD_CLONES
+#endif
+
 /* 64-bit division: a plain '/' needs libgcc helpers on 32-bit kernels. */
 static inline s64 kml_div_s64(s64 n, s64 d)
 {

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+// kml-devtest: the user-space half of the /dev/kml tests in tests/qemu/.
+// Each subcommand does one thing and says what it saw; the guest scripts
+// decide pass or fail from its exit status and output.
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include <kml/device.hpp>
+#include <kml/kml.hpp>
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// Read until @want injector samples arrived, @timeout_s passed, or nothing
+// came for @idle_s; check that they are the injector's sequence 0, 1, 2, ...
+// exactly once each (gaps count the places where samples were dropped).
+int consume(uint64_t want, double timeout_s, double idle_s, double stall_s,
+	    uint64_t stall_after)
+{
+	kml::Device dev;
+	std::vector<kml_sample> buf(4096);
+	uint64_t got = 0, bad = 0, gaps = 0;
+	uint32_t expect = 0;
+	auto deadline = std::chrono::steady_clock::now() +
+			std::chrono::duration<double>(timeout_s);
+	bool stalled = stall_after == 0;
+	auto last = std::chrono::steady_clock::now();
+	auto idle = std::chrono::duration<double>(idle_s);
+
+	while (got < want && std::chrono::steady_clock::now() < deadline) {
+		if (!stalled && got >= stall_after) {
+			fmt::print("stalling for {} s after {} samples\n", stall_s, got);
+			std::fflush(stdout);
+			std::this_thread::sleep_for(std::chrono::duration<double>(stall_s));
+			stalled = true;
+		}
+		size_t n = dev.read(std::span(buf).first(std::min<uint64_t>(buf.size(), want - got)));
+		if (!n) {
+			if (idle_s > 0 && std::chrono::steady_clock::now() - last > idle)
+				break;
+			dev.wait(50ms);
+			continue;
+		}
+		last = std::chrono::steady_clock::now();
+		for (size_t i = 0; i < n; i++) {
+			const kml_sample &s = buf[i];
+			uint32_t seq = uint32_t(s.features[0]);
+			if (s.version != KML_SAMPLE_VERSION || !(s.flags & KML_SAMPLE_INJECTED) ||
+			    uint32_t(s.features[1]) != ~seq)
+				bad++;
+			if (seq != expect)
+				gaps++;
+			expect = seq + 1;
+		}
+		got += n;
+	}
+	fmt::print("consumed {} torn {} gaps {}\n", got, bad, gaps);
+	return got == want && bad == 0 ? 0 : 1;
+}
+
+// Open /dev/kml (and map it) and keep it for @secs: a consumer that reads
+// nothing, or one that holds the module.
+int hold(double secs)
+{
+	kml::Device dev;
+	fmt::print("holding /dev/kml for {} s\n", secs);
+	std::fflush(stdout);
+	std::this_thread::sleep_for(std::chrono::duration<double>(secs));
+	return 0;
+}
+
+// Try to open and print the errno name: the script compares it.
+int try_open()
+{
+	try {
+		kml::Device dev;
+		fmt::print("ok\n");
+	} catch (const kml::Error &e) {
+		fmt::print("{}\n", strerrorname_np(e.code().value()));
+	}
+	return 0;
+}
+
+// Every malformed mapping must fail with EINVAL.
+int bad_mmaps()
+{
+	kml::Device dev;
+	const auto &info = dev.info();
+	struct Case {
+		const char *what;
+		uint64_t off;
+		size_t len;
+		int prot, flags;
+	} cases[] = {
+		{ "ring, short", KML_MMAP_RING, info.ring_bytes - 4096, PROT_READ, MAP_SHARED },
+		{ "ring, long", KML_MMAP_RING, info.ring_bytes + 4096, PROT_READ, MAP_SHARED },
+		{ "ring, private", KML_MMAP_RING, info.ring_bytes, PROT_READ, MAP_PRIVATE },
+		{ "ring, exec", KML_MMAP_RING, info.ring_bytes, PROT_READ | PROT_EXEC, MAP_SHARED },
+		{ "weights, short", KML_MMAP_WEIGHTS, info.weights_bytes - 4096, PROT_READ, MAP_SHARED },
+		{ "unknown offset", KML_MMAP_RING + 4096, 4096, PROT_READ, MAP_SHARED },
+		{ "offset past weights", KML_MMAP_WEIGHTS * 2, 4096, PROT_READ, MAP_SHARED },
+	};
+	int fails = 0;
+
+	for (const auto &c : cases) {
+		void *p = ::mmap(nullptr, c.len, c.prot, c.flags, dev.fd(), off_t(c.off));
+		int err = p == MAP_FAILED ? errno : 0;
+		if (p != MAP_FAILED)
+			::munmap(p, c.len);
+		bool ok = err == EINVAL;
+		fmt::print("{}: {} ({})\n", ok ? "ok" : "FAIL", c.what,
+			   err ? strerrorname_np(err) : "mapped");
+		fails += !ok;
+	}
+	return fails ? 1 : 0;
+}
+
+std::vector<uint8_t> model_blob(const std::string &kind, uint32_t version)
+{
+	if (kind == "linear")
+		return kml::to_blob(kml::FloatModel::make(KML_MODEL_LINEAR, {KML_NR_FEATURES, 1},
+							  KML_ACT_NONE, KML_ACT_NONE, version),
+				    KML_WTYPE_Q16, version);
+	return kml::to_blob(kml::FloatModel::make(KML_MODEL_MLP, {KML_NR_FEATURES, 16, 1},
+						  KML_ACT_RELU, KML_ACT_NONE, version),
+			    KML_WTYPE_I8, version);
+}
+
+// Commit a blob, well-formed or broken on purpose; print the errno name.
+int commit(const std::string &what, uint32_t version)
+{
+	kml::Device dev;
+	std::vector<uint8_t> blob = model_blob(what == "mlp" ? "mlp" : "linear", version);
+
+	if (what == "garbage")
+		for (size_t i = 0; i < blob.size(); i++)
+			blob[i] = uint8_t(i * 131 + 7);
+	else if (what == "truncated")
+		blob.resize(blob.size() / 2);
+	else if (what == "bad-crc")
+		blob.back() ^= 0x5a, blob[blob.size() / 2] ^= 1;
+	else if (what == "huge-dims")
+		std::memset(blob.data() + offsetof(kml_blob_header, dim), 0xff,
+			    sizeof(kml_blob_header::dim));
+	else if (what == "too-big")
+		blob.resize(dev.info().weights_bytes + 1);
+	else if (what != "linear" && what != "mlp")
+		throw CLI::ValidationError("blob", "unknown kind " + what);
+
+	if (what == "too-big") {
+		// Past the region: the library refuses, so ask the kernel directly.
+		kml_commit c{uint32_t(blob.size()), 0, 0};
+		int rc = ::ioctl(dev.fd(), KML_IOC_COMMIT, &c);
+		fmt::print("{}\n", rc ? strerrorname_np(errno) : "ok");
+		return 0;
+	}
+	try {
+		dev.commit(blob);
+		fmt::print("ok\n");
+	} catch (const kml::Error &e) {
+		fmt::print("{}\n", strerrorname_np(e.code().value()));
+	}
+	return 0;
+}
+
+int rollback()
+{
+	kml::Device dev;
+	try {
+		dev.rollback();
+		fmt::print("ok\n");
+	} catch (const kml::Error &e) {
+		fmt::print("{}\n", strerrorname_np(e.code().value()));
+	}
+	return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	CLI::App app{"kml-devtest: exercise /dev/kml for the QEMU tests"};
+	app.require_subcommand(1);
+
+	uint64_t want = 0, stall_after = 0;
+	double timeout_s = 60, idle_s = 0, stall_s = 0, secs = 1;
+	auto *c = app.add_subcommand("consume", "read N injector samples, check order");
+	c->add_option("count", want)->required();
+	c->add_option("--timeout", timeout_s, "give up after seconds");
+	c->add_option("--idle", idle_s, "stop when nothing came for seconds (0: never)");
+	c->add_option("--stall-after", stall_after, "stop reading after this many samples ...");
+	c->add_option("--stall", stall_s, "... for this many seconds");
+
+	auto *h = app.add_subcommand("hold", "open and map /dev/kml, read nothing");
+	h->add_option("seconds", secs)->required();
+
+	auto *o = app.add_subcommand("open", "try to open; print ok or the errno name");
+	auto *m = app.add_subcommand("bad-mmap", "every malformed mmap must give EINVAL");
+
+	std::string kind;
+	uint32_t version = 1;
+	auto *b = app.add_subcommand("commit", "commit a blob; print ok or the errno name");
+	b->add_option("kind", kind, "linear mlp garbage truncated bad-crc huge-dims too-big")->required();
+	b->add_option("--version", version);
+
+	auto *r = app.add_subcommand("rollback", "roll back; print ok or the errno name");
+
+	CLI11_PARSE(app, argc, argv);
+	try {
+		if (*c)
+			return consume(want, timeout_s, idle_s, stall_s, stall_after);
+		if (*h)
+			return hold(secs);
+		if (*o)
+			return try_open();
+		if (*m)
+			return bad_mmaps();
+		if (*b)
+			return commit(kind, version);
+		if (*r)
+			return rollback();
+	} catch (const std::exception &e) {
+		fmt::print(stderr, "kml-devtest: {}\n", e.what());
+		return 2;
+	}
+	return 0;
+}
