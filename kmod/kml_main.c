@@ -11,6 +11,7 @@
 #include <kml/version.h>
 
 #include "kml.h"
+#include "kml_deadline.h"
 
 static char kml_selftest_result[128];
 
@@ -52,6 +53,7 @@ static const struct {
 	{ "sysfs", kml_sysfs_init, kml_sysfs_exit },
 	{ "device", kml_dev_init, kml_dev_exit },
 	{ "injector", kml_inject_init, kml_inject_exit },
+	{ "kml-deadline", kml_deadline_init, kml_deadline_exit },
 };
 
 static void kml_exit_from(int i)

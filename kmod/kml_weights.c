@@ -16,6 +16,7 @@
 #include <kml/blob.h>
 
 #include "kml.h"
+#include "kml_deadline.h"
 
 static struct {
 	void *staging;			/* vmalloc_user, mapped by user space */
@@ -88,7 +89,8 @@ out:
 	return box;
 }
 
-int kml_weights_commit(u32 size)
+/* Validate and swap in the first @size bytes of the staging region. */
+static int kml_weights_install(u32 size, bool user)
 {
 	struct kml_model_box *box, *old;
 	int err;
@@ -106,7 +108,9 @@ int kml_weights_commit(u32 size)
 		mutex_unlock(&kml_w.lock);
 		return err;
 	}
-	box->commit = ++kml_w.commits;
+	if (user)
+		kml_w.commits++;
+	box->commit = kml_w.commits;
 	old = kml_w.prev;
 	kml_w.prev = rcu_dereference_protected(kml_w.cur,
 					       lockdep_is_held(&kml_w.lock));
@@ -116,10 +120,16 @@ int kml_weights_commit(u32 size)
 	/* Readers may still hold the model before last; free it later. */
 	if (old)
 		kvfree_rcu(old, rcu);
-	pr_info("model v%u (%s, %u->%u) committed\n", box->model.version,
+	pr_info("model v%u (%s, %u->%u) %s\n", box->model.version,
 		box->model.kind == KML_MODEL_LINEAR ? "linear" : "mlp",
-		box->model.n_in, box->model.n_out);
+		box->model.n_in, box->model.n_out,
+		user ? "committed" : "built in");
 	return 0;
+}
+
+int kml_weights_commit(u32 size)
+{
+	return kml_weights_install(size, true);
 }
 
 /* Swap the running model with the one before it. */
@@ -249,12 +259,23 @@ const struct attribute_group kml_weights_attr_group = {
 	.attrs = kml_weights_attrs,
 };
 
+/* The scheduler has a model from the start: the documented built-in one. */
 int kml_weights_init(void)
 {
+	int size;
+
 	mutex_init(&kml_w.lock);
 	kml_w.staging_bytes = PAGE_ALIGN(KML_BLOB_MAX_SIZE);
 	kml_w.staging = vmalloc_user(kml_w.staging_bytes);
-	return kml_w.staging ? 0 : -ENOMEM;
+	if (!kml_w.staging)
+		return -ENOMEM;
+	size = kd_default_model_blob(kml_w.staging, kml_w.staging_bytes);
+	if (size < 0 || kml_weights_install(size, false)) {
+		vfree(kml_w.staging);
+		return -EINVAL;
+	}
+	memset(kml_w.staging, 0, size);
+	return 0;
 }
 
 /* Called once no reader can run any more. */

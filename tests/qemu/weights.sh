@@ -3,7 +3,7 @@
 . "$KML_GUEST_LIB"
 
 kml_insmod
-kml_expect_eq "no model at load" "$(kml_sys model/kind)" "none"
+kml_expect_eq "built-in model at load" "$(kml_sys model/kind) v$(kml_sys model/version) $(kml_sys model/shape)" "linear v0 9->1"
 kml_expect_eq "rollback without history" "$(kml_devtest rollback)" "ENOENT"
 kml_expect_eq "commit linear v7" "$(kml_devtest commit linear --version 7)" "ok"
 kml_expect_eq "model version" "$(kml_sys model/version)" "7"

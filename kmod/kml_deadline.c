@@ -1,0 +1,673 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kml-deadline: a deadline I/O scheduler whose dispatch decisions can come
+ * from the in-kernel model.
+ *
+ * Deadline semantics: per priority class and direction, requests sit in a
+ * sector-sorted tree and in a FIFO ordered by their expiry. Dispatch runs
+ * batches in sector order, switches to the FIFO head when it expires, and
+ * does not starve writes for more than writes_starved read batches.
+ *
+ * With use_model=1 the model predicts each candidate's service latency.
+ * Reads are served by least slack (deadline - now - predicted), and writes
+ * are admitted to the device only while the predicted work already in it
+ * stays within a latency window: the device queue, not the sort order, is
+ * where read latency is lost when large writes fill it. One write is
+ * always allowed in flight so write throughput never stops.
+ *
+ * Locking: kd->lock (never taken in IRQ context) guards the queues; the
+ * completion path touches atomics only.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/blkdev.h>
+#include <linux/blk-mq.h>
+#include <linux/ioprio.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <block/blk.h>
+#include <block/blk-mq.h>
+#include <block/blk-mq-sched.h>
+#include <block/blk-stat.h>
+
+#include "kml_deadline.h"
+#include "kml_elv_compat.h"
+
+static struct kmem_cache *kd_rq_cache;
+
+/* Instances to kick when blocking mode lets held requests go. */
+static LIST_HEAD(kd_instances);
+static DEFINE_SPINLOCK(kd_instances_lock);
+
+static enum kd_class kd_class_of(struct request *rq)
+{
+	switch (IOPRIO_PRIO_CLASS(req_get_ioprio(rq))) {
+	case IOPRIO_CLASS_RT:
+		return KD_RT;
+	case IOPRIO_CLASS_IDLE:
+		return KD_IDLE;
+	default:
+		return KD_BE;
+	}
+}
+
+static struct kd_rq *kd_rq(struct request *rq)
+{
+	return rq->rq_flags & KD_RQF_PRIV ? rq->elv.priv[0] : NULL;
+}
+
+static struct rb_root *kd_sort_root(struct kd_data *kd, struct request *rq)
+{
+	return &kd->cls[kd_class_of(rq)].sort[rq_data_dir(rq)];
+}
+
+/* Take @rq out of every structure it is queued on. Under kd->lock. */
+static void kd_remove(struct kd_data *kd, struct request *rq)
+{
+	enum kd_class c = kd_class_of(rq);
+	int dir = rq_data_dir(rq);
+
+	if (kd->next_rq[c][dir] == rq)
+		kd->next_rq[c][dir] = elv_rb_latter_request(kd->q, rq);
+	list_del_init(&rq->queuelist);
+	elv_rb_del(&kd->cls[c].sort[dir], rq);
+	elv_rqhash_del(kd->q, rq);
+	if (kd->q->last_merge == rq)
+		kd->q->last_merge = NULL;
+	kd->cls[c].queued[dir]--;
+}
+
+static void kd_insert_one(struct kd_data *kd, struct request *rq,
+			  bool at_head, struct list_head *free)
+{
+	struct request_queue *q = kd->q;
+	struct kd_rq *krq = kd_rq(rq);
+	enum kd_class c;
+	int dir;
+
+	if (krq && !krq->dispatched)
+		krq->insert_ns = ktime_get_ns();
+	if (blk_mq_sched_try_insert_merge(q, rq, free))
+		return;
+	if (at_head || blk_rq_is_passthrough(rq)) {
+		if (at_head)
+			list_add(&rq->queuelist, &kd->dispatch);
+		else
+			list_add_tail(&rq->queuelist, &kd->dispatch);
+		return;
+	}
+	c = kd_class_of(rq);
+	dir = rq_data_dir(rq);
+	elv_rb_add(&kd->cls[c].sort[dir], rq);
+	if (rq_mergeable(rq)) {
+		elv_rqhash_add(q, rq);
+		if (!q->last_merge)
+			q->last_merge = rq;
+	}
+	rq->fifo_time = ktime_get_ns() + kd->expire_ns[dir];
+	list_add_tail(&rq->queuelist, &kd->cls[c].fifo[dir]);
+	kd->cls[c].queued[dir]++;
+}
+
+static void kd_insert_requests(struct blk_mq_hw_ctx *hctx,
+			       struct list_head *list, kd_insert_t flags)
+{
+	struct kd_data *kd = hctx->queue->elevator->elevator_data;
+	LIST_HEAD(free);
+
+	spin_lock(&kd->lock);
+	while (!list_empty(list)) {
+		struct request *rq = list_first_entry(list, struct request,
+						      queuelist);
+
+		list_del_init(&rq->queuelist);
+		kd_insert_one(kd, rq, KD_INSERT_AT_HEAD(flags), &free);
+	}
+	spin_unlock(&kd->lock);
+	blk_mq_free_requests(&free);
+}
+
+/* --- choosing the next request ----------------------------------------- */
+
+static struct request *kd_fifo_head(struct kd_data *kd, enum kd_class c,
+				    int dir)
+{
+	return list_first_entry_or_null(&kd->cls[c].fifo[dir], struct request,
+					queuelist);
+}
+
+static bool kd_expired(struct request *rq, u64 now)
+{
+	return rq && now >= rq->fifo_time;
+}
+
+/*
+ * Classic deadline: continue the batch in sector order, else pick the
+ * direction (reads, unless writes were starved long enough), and start a
+ * new batch at the FIFO head if it expired or at the next sector.
+ */
+static struct request *kd_pick_deadline(struct kd_data *kd, enum kd_class c,
+					u64 now)
+{
+	struct request *rq = kd->next_rq[c][kd->batch_dir];
+	struct request *rhead = kd_fifo_head(kd, c, READ);
+	struct request *whead = kd_fifo_head(kd, c, WRITE);
+	int dir;
+
+	if (rq && kd->batch_count < kd->fifo_batch &&
+	    !kd_expired(kd_fifo_head(kd, c, !kd->batch_dir), now))
+		return rq;
+
+	if (rhead && (!whead || kd->starved < kd->writes_starved)) {
+		dir = READ;
+		if (whead)
+			kd->starved++;
+	} else if (whead) {
+		dir = WRITE;
+		kd->starved = 0;
+	} else {
+		return NULL;
+	}
+	rq = kd->next_rq[c][dir];
+	if (!rq || kd_expired(kd_fifo_head(kd, c, dir), now) ||
+	    kd->batch_dir != dir)
+		rq = kd_fifo_head(kd, c, dir);
+	kd->batch_dir = dir;
+	kd->batch_count = 0;
+	return rq;
+}
+
+struct kd_candidate {
+	struct request *rq;
+	s64 slack;
+	u32 pred;
+	u32 version;
+	s32 f[KML_NR_FEATURES];
+};
+
+static void kd_evaluate(struct kd_data *kd, struct kd_candidate *cand,
+			struct request *rq, u64 now)
+{
+	cand->rq = rq;
+	cand->version = 0;
+	kd_features(kd, rq, now, cand->f);
+	cand->pred = kd_predict(kd, cand->f, &cand->version);
+	cand->slack = (s64)(rq->fifo_time - now) - cand->pred;
+}
+
+/* Would dispatching @w keep the predicted work in the device in the window? */
+static bool kd_write_admitted(struct kd_data *kd, const struct kd_candidate *w)
+{
+	if (!atomic_read(&kd->inflight[WRITE]))
+		return true;	/* one write always flows */
+	return atomic64_read(&kd->inflight_pred_ns) + w->pred <= kd->window_ns;
+}
+
+/*
+ * The model's choice: the read with least slack (the FIFO head, or the
+ * next in sector order when the head is not urgent), a write only when the
+ * latency window admits it or when it is more urgent than the read. NULL
+ * with work queued means: hold, the window is full.
+ */
+static struct request *kd_pick_model(struct kd_data *kd, enum kd_class c,
+				     u64 now, struct kd_candidate *out)
+{
+	struct request *rhead = kd_fifo_head(kd, c, READ);
+	struct request *whead = kd_fifo_head(kd, c, WRITE);
+	struct kd_candidate r, w;
+
+	if (rhead) {
+		kd_evaluate(kd, &r, rhead, now);
+		if (r.slack > 0 && kd->next_rq[c][READ] &&
+		    kd->next_rq[c][READ] != rhead)
+			kd_evaluate(kd, &r, kd->next_rq[c][READ], now);
+	}
+	if (whead) {
+		kd_evaluate(kd, &w, kd->next_rq[c][WRITE] &&
+			    !kd_expired(whead, now) ?
+			    kd->next_rq[c][WRITE] : whead, now);
+		if (kd_write_admitted(kd, &w) &&
+		    (!rhead || !atomic_read(&kd->inflight[WRITE]) ||
+		     w.slack < r.slack)) {
+			*out = w;
+			return w.rq;
+		}
+	}
+	if (rhead) {
+		*out = r;
+		return r.rq;
+	}
+	kd->model_held++;
+	return NULL;
+}
+
+static bool kd_class_empty(struct kd_data *kd, enum kd_class c)
+{
+	return !kd->cls[c].queued[READ] && !kd->cls[c].queued[WRITE];
+}
+
+/* Strict class order, except a lower class whose FIFO head waited too long. */
+static enum kd_class kd_pick_class(struct kd_data *kd, u64 now)
+{
+	enum kd_class c, first = KD_NR_CLASSES;
+
+	for (c = KD_RT; c < KD_NR_CLASSES; c++) {
+		struct request *r = kd_fifo_head(kd, c, READ);
+		struct request *w = kd_fifo_head(kd, c, WRITE);
+
+		if (kd_class_empty(kd, c))
+			continue;
+		if (first == KD_NR_CLASSES)
+			first = c;
+		if (c != first &&
+		    ((r && now > r->fifo_time + kd->prio_aging_ns) ||
+		     (w && now > w->fifo_time + kd->prio_aging_ns)))
+			return c;
+	}
+	return first;
+}
+
+static void kd_start(struct kd_data *kd, struct request *rq,
+		     struct kd_candidate *cand, u64 now)
+{
+	struct kd_rq *krq = kd_rq(rq);
+	int dir = rq_data_dir(rq);
+
+	if (kd->batch_dir == dir)
+		kd->batch_count++;
+	kd->next_rq[kd_class_of(rq)][dir] = elv_rb_latter_request(kd->q, rq);
+	kd->last_end = blk_rq_pos(rq) + blk_rq_sectors(rq);
+	if (dir == WRITE)
+		kd->last_write_ns = now;
+	if (!krq)
+		return;
+	if (cand) {
+		memcpy(krq->features, cand->f, sizeof(krq->features));
+		krq->pred_ns = cand->pred;
+		krq->model_version = cand->version;
+		krq->flags = cand->pred ? KML_SAMPLE_PREDICTED : 0;
+	} else {
+		kd_features(kd, rq, now, krq->features);
+		krq->pred_ns = kd_predict(kd, krq->features,
+					  &krq->model_version);
+		krq->flags = krq->pred_ns ? KML_SAMPLE_PREDICTED : 0;
+	}
+	krq->dispatched = true;
+	krq->dispatch_ns = now;
+	atomic_inc(&kd->inflight[dir]);
+	atomic64_add(krq->pred_ns, &kd->inflight_pred_ns);
+}
+
+static struct request *kd_dispatch_request(struct blk_mq_hw_ctx *hctx)
+{
+	struct kd_data *kd = hctx->queue->elevator->elevator_data;
+	struct kd_candidate cand;
+	struct request *rq, *classic;
+	u64 now = ktime_get_ns();
+	u32 ticket = 0;
+	enum kd_class c;
+
+	spin_lock(&kd->lock);
+	/* Blocking mode: no ring space, no dispatch (the ring kicks us). */
+	if (kml_samples_promise(&ticket)) {
+		kd->ring_held++;
+		rq = NULL;
+		goto out;
+	}
+	rq = list_first_entry_or_null(&kd->dispatch, struct request,
+				      queuelist);
+	if (rq) {
+		list_del_init(&rq->queuelist);
+		kd_start(kd, rq, NULL, now);
+		goto out;
+	}
+	c = kd_pick_class(kd, now);
+	if (c == KD_NR_CLASSES)
+		goto out;
+
+	if (!READ_ONCE(kd->use_model)) {
+		rq = kd_pick_deadline(kd, c, now);
+		if (rq) {
+			kd_remove(kd, rq);
+			kd_start(kd, rq, NULL, now);
+		}
+		goto out;
+	}
+	/* What plain deadline would do, to count the decisions we change. */
+	classic = kd_pick_deadline(kd, c, now);
+	rq = kd_pick_model(kd, c, now, &cand);
+	kd->decisions++;
+	if (rq != classic)
+		kd->model_changed++;
+	if (rq) {
+		kd->batch_dir = rq_data_dir(rq);
+		kd_remove(kd, rq);
+		kd_start(kd, rq, &cand, now);
+	}
+out:
+	if (rq && kd_rq(rq))
+		kd_rq(rq)->ticket = ticket;
+	else if (ticket)
+		kml_samples_unpromise(ticket);
+	kd->held = !rq;
+	spin_unlock(&kd->lock);
+	return rq;
+}
+
+static bool kd_has_work(struct blk_mq_hw_ctx *hctx)
+{
+	struct kd_data *kd = hctx->queue->elevator->elevator_data;
+	int c;
+
+	if (!list_empty_careful(&kd->dispatch))
+		return true;
+	for (c = 0; c < KD_NR_CLASSES; c++)
+		if (READ_ONCE(kd->cls[c].queued[READ]) ||
+		    READ_ONCE(kd->cls[c].queued[WRITE]))
+			return true;
+	return false;
+}
+
+/* --- merging ------------------------------------------------------------ */
+
+static int kd_request_merge(struct request_queue *q, struct request **rq,
+			    struct bio *bio)
+{
+	struct kd_data *kd = q->elevator->elevator_data;
+	struct request *__rq;
+	int c, dir = bio_data_dir(bio);
+
+	if (!kd->front_merges)
+		return ELEVATOR_NO_MERGE;
+	/* A request that starts where the bio ends takes it at its front. */
+	for (c = 0; c < KD_NR_CLASSES; c++) {
+		__rq = elv_rb_find(&kd->cls[c].sort[dir], bio_end_sector(bio));
+		if (__rq && elv_bio_merge_ok(__rq, bio)) {
+			*rq = __rq;
+			return ELEVATOR_FRONT_MERGE;
+		}
+	}
+	return ELEVATOR_NO_MERGE;
+}
+
+static bool kd_bio_merge(struct request_queue *q, struct bio *bio,
+			 unsigned int nr_segs)
+{
+	struct kd_data *kd = q->elevator->elevator_data;
+	struct request *free = NULL;
+	bool merged;
+
+	spin_lock(&kd->lock);
+	merged = blk_mq_sched_try_merge(q, bio, nr_segs, &free);
+	spin_unlock(&kd->lock);
+	if (free)
+		blk_mq_free_request(free);
+	return merged;
+}
+
+/* A front merge moved the start sector: re-sort. */
+static void kd_request_merged(struct request_queue *q, struct request *rq,
+			      enum elv_merge type)
+{
+	struct kd_data *kd = q->elevator->elevator_data;
+	struct rb_root *root = kd_sort_root(kd, rq);
+
+	if (type == ELEVATOR_FRONT_MERGE) {
+		elv_rb_del(root, rq);
+		elv_rb_add(root, rq);
+	}
+}
+
+/* @next was merged into @rq: @rq inherits the earlier deadline. */
+static void kd_requests_merged(struct request_queue *q, struct request *rq,
+			       struct request *next)
+{
+	struct kd_data *kd = q->elevator->elevator_data;
+
+	if (!list_empty(&rq->queuelist) && !list_empty(&next->queuelist) &&
+	    next->fifo_time < rq->fifo_time &&
+	    kd_class_of(rq) == kd_class_of(next)) {
+		list_move(&rq->queuelist, &next->queuelist);
+		rq->fifo_time = next->fifo_time;
+	}
+	kd_remove(kd, next);
+}
+
+/* --- per-request life cycle --------------------------------------------- */
+
+static void kd_prepare_request(struct request *rq)
+{
+	/* May run where sleeping is not allowed; a miss only loses a sample. */
+	struct kd_rq *krq = kmem_cache_zalloc(kd_rq_cache,
+					      GFP_NOWAIT | __GFP_NOWARN);
+
+	rq->elv.priv[0] = krq;
+	if (!krq) {
+		struct kd_data *kd = rq->q->elevator->elevator_data;
+
+		atomic64_inc(&kd->no_priv);
+	}
+}
+
+/* A dispatched request leaves the device: undo kd_start()'s accounting. */
+static void kd_leave_device(struct kd_data *kd, struct kd_rq *krq, int dir)
+{
+	atomic_dec(&kd->inflight[dir]);
+	atomic64_sub(krq->pred_ns, &kd->inflight_pred_ns);
+	krq->dispatched = false;
+}
+
+static void kd_ewma_update(atomic64_t *ewma, u64 sample)
+{
+	u64 old = atomic64_read(ewma);
+
+	/* 1/8 weight to the new sample; a lost race costs one sample. */
+	atomic64_set(ewma, old ? old - (old >> 3) + (sample >> 3) : sample);
+}
+
+/* IRQ context: atomics and the lock-free ring only. */
+static void kd_completed_request(struct request *rq, u64 now)
+{
+	struct kd_data *kd = rq->q->elevator->elevator_data;
+	struct kd_rq *krq = kd_rq(rq);
+	struct kml_sample s = {
+		.version = KML_SAMPLE_VERSION,
+		.nr_features = KML_NR_FEATURES,
+	};
+	int dir = rq_data_dir(rq);
+
+	if (!krq || !krq->dispatched)
+		return;
+	kd_leave_device(kd, krq, dir);
+	s.op = req_op(rq) == REQ_OP_READ ? KML_OP_READ :
+	       req_op(rq) == REQ_OP_WRITE ? KML_OP_WRITE : KML_OP_OTHER;
+	s.flags = krq->flags;
+	s.dev = rq->q->disk ? MAJOR(disk_devt(rq->q->disk)) << 20 |
+			       MINOR(disk_devt(rq->q->disk)) : 0;
+	s.model_version = krq->model_version;
+	s.predicted_ns = krq->pred_ns;
+	s.service_ns = min_t(u64, now - krq->dispatch_ns, U32_MAX);
+	s.total_ns = min_t(u64, now - krq->insert_ns, U32_MAX);
+	memcpy(s.features, krq->features, sizeof(s.features));
+	kd_ewma_update(&kd->ewma_ns[dir], now - krq->dispatch_ns);
+	kml_samples_emit(&s, krq->ticket);
+	krq->ticket = 0;
+	atomic64_inc(&kd->samples);
+	/* The window may have room now for requests we held back. */
+	if (READ_ONCE(kd->held))
+		blk_mq_run_hw_queues(rq->q, true);
+}
+
+static void kd_requeue_request(struct request *rq)
+{
+	struct kd_data *kd = rq->q->elevator->elevator_data;
+	struct kd_rq *krq = kd_rq(rq);
+
+	if (!krq || !krq->dispatched)
+		return;
+	kd_leave_device(kd, krq, rq_data_dir(rq));
+	kml_samples_unpromise(krq->ticket);
+	krq->ticket = 0;
+}
+
+static void kd_finish_request(struct request *rq)
+{
+	struct kd_rq *krq = kd_rq(rq);
+
+	if (!krq)
+		return;
+	/* Freed without a completion (e.g. an error path): settle up. */
+	if (krq->dispatched)
+		kd_requeue_request(rq);
+	rq->elv.priv[0] = NULL;
+	kmem_cache_free(kd_rq_cache, krq);
+}
+
+/* --- queue life cycle ------------------------------------------------------ */
+
+static void kd_depth_updated(struct blk_mq_hw_ctx *hctx)
+{
+	struct request_queue *q = hctx->queue;
+	struct kd_data *kd = q->elevator->elevator_data;
+
+	/* Async requests and writes may take 3/4 of the tags, never all. */
+	kd->async_depth = max(1UL, 3 * q->nr_requests / 4);
+	sbitmap_queue_min_shallow_depth(&hctx->sched_tags->bitmap_tags,
+					kd->async_depth);
+}
+
+static int kd_init_hctx(struct blk_mq_hw_ctx *hctx, unsigned int idx)
+{
+	kd_depth_updated(hctx);
+	return 0;
+}
+
+static void kd_limit_depth(blk_opf_t opf, struct blk_mq_alloc_data *data)
+{
+	struct kd_data *kd = data->q->elevator->elevator_data;
+
+	if (op_is_sync(opf) && !op_is_write(opf))
+		return;
+	data->shallow_depth = kd->async_depth;
+}
+
+static int kd_init_sched(struct request_queue *q, struct elevator_type *e)
+{
+	struct elevator_queue *eq;
+	struct kd_data *kd;
+	int c, d;
+
+	eq = elevator_alloc(q, e);
+	if (!eq)
+		return -ENOMEM;
+	kd = kzalloc_node(sizeof(*kd), GFP_KERNEL, q->node);
+	if (!kd) {
+		kobject_put(&eq->kobj);
+		return -ENOMEM;
+	}
+	eq->elevator_data = kd;
+	kd->q = q;
+	spin_lock_init(&kd->lock);
+	INIT_LIST_HEAD(&kd->dispatch);
+	for (c = 0; c < KD_NR_CLASSES; c++)
+		for (d = 0; d < 2; d++) {
+			kd->cls[c].sort[d] = RB_ROOT;
+			INIT_LIST_HEAD(&kd->cls[c].fifo[d]);
+		}
+	kd->expire_ns[READ] = 500 * NSEC_PER_MSEC;
+	kd->expire_ns[WRITE] = 5000 * NSEC_PER_MSEC;
+	kd->fifo_batch = 16;
+	kd->writes_starved = 2;
+	kd->front_merges = true;
+	kd->prio_aging_ns = 10000ULL * NSEC_PER_MSEC;
+	kd->use_model = true;
+	kd->read_target_ns = 2000 * NSEC_PER_USEC;
+	kd->window_ns = 8000 * NSEC_PER_USEC;
+	kd->batch_dir = READ;
+	/* Without it rq->io_start_time_ns stays 0 and latency stats are blind. */
+	blk_stat_enable_accounting(q);
+	q->elevator = eq;
+
+	spin_lock(&kd_instances_lock);
+	list_add_tail(&kd->node, &kd_instances);
+	spin_unlock(&kd_instances_lock);
+	return 0;
+}
+
+static void kd_exit_sched(struct elevator_queue *e)
+{
+	struct kd_data *kd = e->elevator_data;
+	int c;
+
+	spin_lock(&kd_instances_lock);
+	list_del(&kd->node);
+	spin_unlock(&kd_instances_lock);
+	WARN_ON_ONCE(!list_empty(&kd->dispatch));
+	for (c = 0; c < KD_NR_CLASSES; c++)
+		WARN_ON_ONCE(!kd_class_empty(kd, c));
+	kfree(kd);
+}
+
+/* Blocking mode freed ring space: run every kml-deadline queue. */
+static void kd_kick_all(void)
+{
+	struct kd_data *kd;
+
+	spin_lock(&kd_instances_lock);
+	list_for_each_entry(kd, &kd_instances, node)
+		blk_mq_run_hw_queues(kd->q, true);
+	spin_unlock(&kd_instances_lock);
+}
+
+static struct elevator_type kd_elevator = {
+	.ops = {
+		.depth_updated = kd_depth_updated,
+		.limit_depth = kd_limit_depth,
+		.insert_requests = kd_insert_requests,
+		.dispatch_request = kd_dispatch_request,
+		.prepare_request = kd_prepare_request,
+		.finish_request = kd_finish_request,
+		.completed_request = kd_completed_request,
+		.requeue_request = kd_requeue_request,
+		.next_request = elv_rb_latter_request,
+		.former_request = elv_rb_former_request,
+		.bio_merge = kd_bio_merge,
+		.request_merge = kd_request_merge,
+		.requests_merged = kd_requests_merged,
+		.request_merged = kd_request_merged,
+		.has_work = kd_has_work,
+		.init_sched = kd_init_sched,
+		.exit_sched = kd_exit_sched,
+		.init_hctx = kd_init_hctx,
+	},
+	.elevator_attrs = kd_attrs,
+#ifdef CONFIG_BLK_DEBUG_FS
+	.queue_debugfs_attrs = kd_debugfs_attrs,
+#endif
+	.elevator_name = "kml-deadline",
+	.elevator_owner = THIS_MODULE,
+};
+
+int kml_deadline_init(void)
+{
+	int ret;
+
+	kd_rq_cache = KMEM_CACHE(kd_rq, 0);
+	if (!kd_rq_cache)
+		return -ENOMEM;
+	ret = elv_register(&kd_elevator);
+	if (ret) {
+		kmem_cache_destroy(kd_rq_cache);
+		return ret;
+	}
+	kml_samples_set_kick(kd_kick_all);
+	return 0;
+}
+
+void kml_deadline_exit(void)
+{
+	kml_samples_set_kick(NULL);
+	elv_unregister(&kd_elevator);
+	kmem_cache_destroy(kd_rq_cache);
+}

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kml-deadline: the per-queue state shared by the elevator's files.
+ *
+ *   kml_deadline.c        queues, insert, merge, dispatch, completion
+ *   kml_deadline_attrs.c  /sys/block/<dev>/queue/iosched/ and debugfs
+ *   kml_predict.c         features, inference, the built-in model
+ */
+#ifndef KML_DEADLINE_H
+#define KML_DEADLINE_H
+
+#include <linux/blkdev.h>
+#include <linux/blk-mq.h>
+#include <linux/rbtree.h>
+#include <linux/spinlock.h>
+#include <linux/list.h>
+#include <block/elevator.h>
+struct rq_qos;		/* named, not used, by blk-mq-debugfs.h */
+#include <block/blk-mq-debugfs.h>
+
+#include "kml.h"
+
+/* Priority classes, served strictly in this order (with aging). */
+enum kd_class { KD_RT, KD_BE, KD_IDLE, KD_NR_CLASSES };
+
+/* log2-ns buckets of the inference-time histogram: <64 ns ... >=32 us. */
+#define KD_HIST_BUCKETS		10
+#define KD_HIST_MIN_SHIFT	6
+
+struct kd_class_queue {
+	struct rb_root sort[2];		/* by sector, per direction */
+	struct list_head fifo[2];	/* by deadline, per direction */
+	u32 queued[2];
+};
+
+/* Per request, in rq->elv.priv[0]: what the sample needs at completion. */
+struct kd_rq {
+	u64 insert_ns;
+	u64 dispatch_ns;
+	u32 pred_ns;
+	u32 model_version;
+	u32 ticket;			/* ring promise (blocking mode) */
+	u8 flags;			/* KML_SAMPLE_* */
+	bool dispatched;
+	s32 features[KML_NR_FEATURES];
+};
+
+struct kd_data {
+	struct request_queue *q;
+	struct list_head node;		/* on the kick list (blocking mode) */
+	spinlock_t lock;		/* everything below, except atomics */
+	struct kd_class_queue cls[KD_NR_CLASSES];
+	struct list_head dispatch;	/* at-head and passthrough requests */
+
+	/* Classic deadline state. */
+	int batch_dir;
+	u32 batch_count;
+	u32 starved;			/* read batches since the last write one */
+	struct request *next_rq[KD_NR_CLASSES][2];
+
+	/* Tunables (iosched attributes). */
+	u64 expire_ns[2];
+	u32 fifo_batch;
+	u32 writes_starved;
+	bool front_merges;
+	u32 async_depth;
+	u64 prio_aging_ns;
+	bool use_model;
+	u64 read_target_ns;
+	u64 window_ns;
+
+	/* What the device holds, updated at dispatch and (IRQ) completion. */
+	atomic_t inflight[2];
+	atomic64_t inflight_pred_ns;
+	sector_t last_end;		/* end of the last dispatched request */
+	u64 last_write_ns;
+	atomic64_t ewma_ns[2];		/* recent service latency per direction */
+	bool held;			/* a dispatch call returned nothing */
+	struct kml_work work;		/* inference scratch, under lock */
+
+	/* Statistics. */
+	atomic64_t hist[KD_HIST_BUCKETS];
+	u64 decisions;
+	u64 model_changed;
+	u64 model_held;
+	u64 ring_held;
+	atomic64_t samples;
+	atomic64_t no_priv;
+};
+
+/* kml_predict.c */
+void kd_features(struct kd_data *kd, struct request *rq, u64 now,
+		 s32 *f);
+u32 kd_predict(struct kd_data *kd, const s32 *f, u32 *model_version);
+int kd_default_model_blob(u8 *buf, size_t len);
+
+/* kml_deadline_attrs.c */
+extern struct elv_fs_entry kd_attrs[];
+#ifdef CONFIG_BLK_DEBUG_FS
+extern const struct blk_mq_debugfs_attr kd_debugfs_attrs[];
+#endif
+
+/* kml_deadline.c */
+int kml_deadline_init(void);
+void kml_deadline_exit(void);
+
+#endif /* KML_DEADLINE_H */

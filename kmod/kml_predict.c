@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What kml-deadline knows about a request, as the model sees it, and what
+ * the model says about it. Integer only: features are Q16.16 and mostly
+ * log2 (kml_feat_log2), the model predicts log2 of the service latency in
+ * microseconds, and kd_exp2_ns() turns that back into nanoseconds.
+ */
+#include <linux/blkdev.h>
+#include <linux/blk-mq.h>
+#include <linux/ktime.h>
+#include <kml/blob.h>
+#include <kml/ops.h>
+
+#include "kml_deadline.h"
+
+/* Blobs are little-endian and built here in host order. */
+#ifdef __BIG_ENDIAN
+#error "kml.ko supports little-endian machines only"
+#endif
+
+#define Q16(x)		((s32)((x) * 65536))
+#define KD_COUNT_CAP	4096
+
+enum kd_feature {
+	KD_F_OP,		/* 0 read, 1 write, 2 other */
+	KD_F_SIZE,		/* log2 bytes */
+	KD_F_DISTANCE,		/* log2(1 + sectors from the last dispatch) */
+	KD_F_QUEUED_READS,
+	KD_F_QUEUED_WRITES,
+	KD_F_INFLIGHT,		/* requests in the device */
+	KD_F_AGE,		/* log2(1 + us since insert) */
+	KD_F_EWMA,		/* log2(1 + recent service latency in us) */
+	KD_F_SINCE_WRITE,	/* log2(1 + us since the last write dispatch) */
+};
+
+static s32 kd_count(u32 n)
+{
+	return min_t(u32, n, KD_COUNT_CAP) << 16;
+}
+
+static s32 kd_log2_us(u64 ns)
+{
+	return kml_feat_log2(1 + div_u64(ns, NSEC_PER_USEC));
+}
+
+/* Under kd->lock. */
+void kd_features(struct kd_data *kd, struct request *rq, u64 now, s32 *f)
+{
+	struct kd_rq *krq = rq->elv.priv[0];
+	sector_t pos = blk_rq_pos(rq);
+	u64 dist = pos > kd->last_end ? pos - kd->last_end : kd->last_end - pos;
+	u32 reads = 0, writes = 0;
+	int c;
+
+	for (c = 0; c < KD_NR_CLASSES; c++) {
+		reads += kd->cls[c].queued[READ];
+		writes += kd->cls[c].queued[WRITE];
+	}
+	f[KD_F_OP] = req_op(rq) == REQ_OP_READ ? 0 :
+		     req_op(rq) == REQ_OP_WRITE ? Q16(1) : Q16(2);
+	f[KD_F_SIZE] = kml_feat_log2(blk_rq_bytes(rq));
+	f[KD_F_DISTANCE] = kml_feat_log2(1 + dist);
+	f[KD_F_QUEUED_READS] = kd_count(reads);
+	f[KD_F_QUEUED_WRITES] = kd_count(writes);
+	f[KD_F_INFLIGHT] = kd_count(atomic_read(&kd->inflight[READ]) +
+				    atomic_read(&kd->inflight[WRITE]));
+	f[KD_F_AGE] = kd_log2_us(krq && now > krq->insert_ns ?
+				 now - krq->insert_ns : 0);
+	f[KD_F_EWMA] = kd_log2_us(atomic64_read(&kd->ewma_ns[rq_data_dir(rq)]));
+	f[KD_F_SINCE_WRITE] = kd_log2_us(now - min(now, kd->last_write_ns));
+}
+
+/* 2^(y) microseconds in ns, y in Q16; 2^frac by a quadratic (< 0.3 %). */
+static u32 kd_exp2_ns(s32 y)
+{
+	u64 frac, mant;
+	int whole;
+
+	y = clamp_t(s32, y, 0, Q16(22));	/* 1 us .. ~4 s */
+	whole = y >> 16;
+	frac = y & 0xffff;
+	/* 2^f ~= 1 + 0.6565 f + 0.3435 f^2 on [0, 1) */
+	mant = 65536 + ((frac * 43025) >> 16) +
+	       ((((frac * frac) >> 16) * 22512) >> 16);
+	return (u32)min_t(u64, ((mant << whole) * NSEC_PER_USEC) >> 16, U32_MAX);
+}
+
+static void kd_hist_add(struct kd_data *kd, u64 ns)
+{
+	int b = ns ? ilog2(ns) - KD_HIST_MIN_SHIFT + 1 : 0;
+
+	atomic64_inc(&kd->hist[clamp(b, 0, KD_HIST_BUCKETS - 1)]);
+}
+
+/*
+ * Predicted service latency of the request with features @f, in ns, or 0
+ * when there is no model. Under kd->lock: kd->work is the scratch space.
+ */
+u32 kd_predict(struct kd_data *kd, const s32 *f, u32 *model_version)
+{
+	const struct kml_model_box *box;
+	u64 t0 = ktime_get_ns();
+	s32 y = 0;
+	bool ok = false;
+
+	rcu_read_lock();
+	box = kml_model_current();
+	if (box && box->model.n_in == KML_NR_FEATURES) {
+		kml_model_predict(&box->model, f, &y, &kd->work);
+		*model_version = box->model.version;
+		ok = true;
+	}
+	rcu_read_unlock();
+	if (!ok)
+		return 0;
+	kd_hist_add(kd, ktime_get_ns() - t0);
+	return kd_exp2_ns(y);
+}
+
+/*
+ * The built-in model, used until kmld commits a trained one: log2 of the
+ * service time in us from size, direction and device occupancy alone,
+ *   y = -2 + 0.8 log2(bytes) + 1.0 write + 0.25 inflight,
+ * i.e. a 4 KiB read ~195 us, a 128 KiB write ~6 ms, +19 % per request
+ * already in the device. A prior, not a fit: kmld replaces it.
+ */
+static const s32 kd_default_weights[KML_NR_FEATURES] = {
+	[KD_F_OP] = Q16(1),
+	[KD_F_SIZE] = Q16(0.8),
+	[KD_F_INFLIGHT] = Q16(0.25),
+};
+
+#define KD_DEFAULT_BIAS		Q16(-2)
+
+int kd_default_model_blob(u8 *buf, size_t len)
+{
+	struct kml_blob_header *h = (void *)buf;
+	s32 *p = (s32 *)(h + 1);
+	size_t words = 2 * KML_NR_FEATURES + 1 + KML_NR_FEATURES;
+	size_t size = sizeof(*h) + 4 * words;
+	int i;
+
+	if (len < size)
+		return -ENOSPC;
+	memset(buf, 0, size);
+	h->magic = KML_BLOB_MAGIC;
+	h->version = KML_BLOB_VERSION;
+	h->header_size = sizeof(*h);
+	h->kind = KML_MODEL_LINEAR;
+	h->wtype = KML_WTYPE_Q16;
+	h->frac_bits = KML_BLOB_FRAC_BITS;
+	h->n_layers = 1;
+	h->dim[0] = KML_NR_FEATURES;
+	h->dim[1] = 1;
+	h->model_version = 0;
+	h->payload_size = 4 * words;
+	for (i = 0; i < KML_NR_FEATURES; i++) {
+		p[i] = 0;				/* mean */
+		p[KML_NR_FEATURES + i] = Q16(1);	/* inverse std */
+		p[2 * KML_NR_FEATURES + 1 + i] = kd_default_weights[i];
+	}
+	p[2 * KML_NR_FEATURES] = KD_DEFAULT_BIAS;
+	h->crc32 = kml_crc32(0, buf, size);
+	return size;
+}

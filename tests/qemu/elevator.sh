@@ -1,0 +1,67 @@
+# kml-deadline: registers, schedules a virtio disk with and without the
+# model without corrupting data, merges sequential I/O, feeds the ring,
+# refuses bad tunables, holds the module while in use.
+# kml-qemu: --profile sdcard --queue-depth 4
+. "$KML_GUEST_LIB"
+
+Q=/sys/block/vda/queue
+IOS=$Q/iosched
+kml_insmod
+kml_expect "kml-deadline offered" grep -q kml-deadline $Q/scheduler
+echo kml-deadline >$Q/scheduler
+kml_expect "kml-deadline selected" grep -q '\[kml-deadline\]' $Q/scheduler
+echo 128 >$Q/nr_requests
+kml_expect "rmmod refused while a disk uses it" sh -c '! rmmod kml 2>/dev/null'
+
+for a in read_expire write_expire fifo_batch writes_starved front_merges use_model \
+	read_target_us window_us prio_aging_expire; do
+	kml_expect "attribute $a" test -r $IOS/$a
+done
+for bad in "read_expire 0" "fifo_batch 0" "fifo_batch abc" "front_merges 2" \
+	"use_model 7" "window_us 1" "writes_starved -1"; do
+	set -- $bad
+	before=$(cat $IOS/$1)
+	if echo "$2" 2>/dev/null >$IOS/$1; then kml_fail "$1 accepted '$2'"; fi
+	kml_expect_eq "$1 unchanged after '$2'" "$(cat $IOS/$1)" "$before"
+done
+echo 250 >$IOS/read_expire
+kml_expect_eq "read_expire set" "$(cat $IOS/read_expire)" "250"
+
+for m in 0 1; do
+	echo $m >$IOS/use_model
+	kml_host env DEV=/dev/vda SIZE=24m /usr/bin/fio --eta=never --output=/dev/shm/v$m.out \
+		"$KML_HOST_ROOT/qemu/workloads/verify.fio" ||
+		{ cat /dev/shm/v$m.out; kml_fail "fio verify with use_model=$m"; }
+	kml_expect "no verify errors, use_model=$m" sh -c "! grep -q 'verify:' /dev/shm/v$m.out"
+	echo "ok: fio verify (crc32c) with use_model=$m"
+done
+
+# Sequential 4 KiB writes must merge into larger requests.
+m0=$(awk '{ print $6 }' /sys/block/vda/stat)
+kml_host /usr/bin/fio --eta=never --name=seq --filename=/dev/vda --direct=1 --rw=write \
+	--bs=4k --size=8m --ioengine=libaio --iodepth=32 --output=/dev/null
+m1=$(awk '{ print $6 }' /sys/block/vda/stat)
+echo "write merges: $((m1 - m0))"
+kml_expect "sequential writes merged" test $((m1 - m0)) -gt 100
+
+# The model changes decisions on the mixed workload, and samples arrive.
+echo 1 >$IOS/use_model
+s0=$(kml_sys produced)
+kml_host env DEV=/dev/vda RUNTIME=4 /usr/bin/fio --eta=never --output=/dev/null \
+	"$KML_HOST_ROOT/qemu/workloads/mixed.fio"
+cat $IOS/stats
+s1=$(kml_sys produced)
+echo "samples during mixed fio: $((s1 - s0))"
+kml_expect "samples produced" test $((s1 - s0)) -gt 1000
+changed=$(awk '/^model_changed/ { print $2 }' $IOS/stats)
+kml_expect "model changed decisions ($changed)" test "$changed" -gt 0
+kml_expect "predictions in the samples" sh -c \
+	"kml_dummy=1; [ \$(awk '/^inf|^[0-9]/ { s += \$2 } END { print s }' $IOS/inference_ns) -gt 0 ]"
+cat $IOS/inference_ns
+grep -q " /sys/kernel/debug " /proc/mounts || mount -t debugfs none /sys/kernel/debug
+kml_expect "debugfs queue state" grep -q "^be: queued reads" /sys/kernel/debug/block/vda/sched/state
+cat /sys/kernel/debug/block/vda/sched/state
+
+echo none >$Q/scheduler
+kml_rmmod
+kml_expect_clean_dmesg
