@@ -33,6 +33,7 @@ void kml_samples_exit(void);
 int kml_samples_promise(u32 *ticket);
 void kml_samples_unpromise(u32 ticket);
 void kml_samples_emit(const struct kml_sample *s, u32 ticket);
+bool kml_samples_wanted(void);
 void kml_samples_set_kick(void (*kick)(void));
 int kml_samples_attach(void);
 void kml_samples_detach(void);
@@ -64,6 +65,11 @@ extern const struct attribute_group kml_weights_attr_group;
 /* kml_dev.c: /dev/kml */
 int kml_dev_init(void);
 void kml_dev_exit(void);
+
+/* kml_shadow.c: samples from disks that keep another scheduler */
+int kml_shadow_init(void);
+void kml_shadow_exit(void);
+extern const struct attribute_group kml_shadow_attr_group;
 
 /* kml_inject.c: debugfs sample injector, for tests */
 int kml_inject_init(void);

@@ -29,7 +29,6 @@
 #include <block/blk.h>
 #include <block/blk-mq.h>
 #include <block/blk-mq-sched.h>
-#include <block/blk-stat.h>
 
 #include "kml_deadline.h"
 #include "kml_elv_compat.h"
@@ -218,10 +217,15 @@ static struct request *kd_pick_model(struct kd_data *kd, enum kd_class c,
 	struct kd_candidate r, w;
 
 	if (rhead) {
-		kd_evaluate(kd, &r, rhead, now);
-		if (r.slack > 0 && kd->next_rq[c][READ] &&
-		    kd->next_rq[c][READ] != rhead)
-			kd_evaluate(kd, &r, kd->next_rq[c][READ], now);
+		/*
+		 * Reads differ in deadline far more than in predicted cost:
+		 * the FIFO head when it is due, else the next in sector order,
+		 * and one inference for whichever it is.
+		 */
+		struct request *next = kd->next_rq[c][READ];
+
+		kd_evaluate(kd, &r, next && now + kd->read_target_ns < rhead->fifo_time ?
+			    next : rhead, now);
 	}
 	if (whead) {
 		kd_evaluate(kd, &w, kd->next_rq[c][WRITE] &&
@@ -287,11 +291,15 @@ static void kd_start(struct kd_data *kd, struct request *rq,
 		krq->pred_ns = cand->pred;
 		krq->model_version = cand->version;
 		krq->flags = cand->pred ? KML_SAMPLE_PREDICTED : 0;
-	} else {
+	} else if (kml_samples_wanted()) {
+		/* Model off: predict anyway, the samples train the next model. */
 		kd_features(kd, rq, now, krq->features);
 		krq->pred_ns = kd_predict(kd, krq->features,
 					  &krq->model_version);
 		krq->flags = krq->pred_ns ? KML_SAMPLE_PREDICTED : 0;
+	} else {
+		krq->pred_ns = 0;
+		krq->flags = 0;
 	}
 	krq->dispatched = true;
 	krq->dispatch_ns = now;
@@ -480,6 +488,12 @@ static void kd_completed_request(struct request *rq, u64 now)
 	if (!krq || !krq->dispatched)
 		return;
 	kd_leave_device(kd, krq, dir);
+	kd_ewma_update(&kd->ewma_ns[dir], now - krq->dispatch_ns);
+	/* The window may have room now for requests we held back. */
+	if (READ_ONCE(kd->held))
+		blk_mq_run_hw_queues(rq->q, true);
+	if (!kml_samples_wanted() && !krq->ticket)
+		return;		/* nobody reads samples: skip building one */
 	s.op = req_op(rq) == REQ_OP_READ ? KML_OP_READ :
 	       req_op(rq) == REQ_OP_WRITE ? KML_OP_WRITE : KML_OP_OTHER;
 	s.flags = krq->flags;
@@ -490,13 +504,9 @@ static void kd_completed_request(struct request *rq, u64 now)
 	s.service_ns = min_t(u64, now - krq->dispatch_ns, U32_MAX);
 	s.total_ns = min_t(u64, now - krq->insert_ns, U32_MAX);
 	memcpy(s.features, krq->features, sizeof(s.features));
-	kd_ewma_update(&kd->ewma_ns[dir], now - krq->dispatch_ns);
 	kml_samples_emit(&s, krq->ticket);
 	krq->ticket = 0;
 	atomic64_inc(&kd->samples);
-	/* The window may have room now for requests we held back. */
-	if (READ_ONCE(kd->held))
-		blk_mq_run_hw_queues(rq->q, true);
 }
 
 static void kd_requeue_request(struct request *rq)
@@ -585,8 +595,6 @@ static int kd_init_sched(struct request_queue *q, struct elevator_type *e)
 	kd->read_target_ns = 2000 * NSEC_PER_USEC;
 	kd->window_ns = 8000 * NSEC_PER_USEC;
 	kd->batch_dir = READ;
-	/* Without it rq->io_start_time_ns stays 0 and latency stats are blind. */
-	blk_stat_enable_accounting(q);
 	q->elevator = eq;
 
 	spin_lock(&kd_instances_lock);

@@ -26,6 +26,7 @@ enum kd_class { KD_RT, KD_BE, KD_IDLE, KD_NR_CLASSES };
 /* log2-ns buckets of the inference-time histogram: <64 ns ... >=32 us. */
 #define KD_HIST_BUCKETS		10
 #define KD_HIST_MIN_SHIFT	6
+#define KD_HIST_EVERY		16	/* time one prediction in 16 */
 
 struct kd_class_queue {
 	struct rb_root sort[2];		/* by sector, per direction */
@@ -80,6 +81,7 @@ struct kd_data {
 
 	/* Statistics. */
 	atomic64_t hist[KD_HIST_BUCKETS];
+	u64 predictions;
 	u64 decisions;
 	u64 model_changed;
 	u64 model_held;
@@ -88,7 +90,18 @@ struct kd_data {
 	atomic64_t no_priv;
 };
 
-/* kml_predict.c */
+/* kml_predict.c: what a request looks like to the model, and its answer */
+struct kml_io_state {
+	sector_t last_end;		/* end of the last dispatched request */
+	u64 last_write_ns;		/* last write dispatch */
+	u64 ewma_ns[2];			/* recent service latency per direction */
+	u32 queued[2];			/* waiting in the scheduler */
+	u32 inflight;			/* in the device */
+};
+
+void kml_features(const struct kml_io_state *st, struct request *rq,
+		  u64 insert_ns, u64 now, s32 *f);
+u32 kml_predict_ns(const s32 *f, struct kml_work *work, u32 *model_version);
 void kd_features(struct kd_data *kd, struct request *rq, u64 now,
 		 s32 *f);
 u32 kd_predict(struct kd_data *kd, const s32 *f, u32 *model_version);

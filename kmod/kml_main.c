@@ -53,6 +53,7 @@ static const struct {
 	{ "sysfs", kml_sysfs_init, kml_sysfs_exit },
 	{ "device", kml_dev_init, kml_dev_exit },
 	{ "injector", kml_inject_init, kml_inject_exit },
+	{ "shadow", kml_shadow_init, kml_shadow_exit },
 	{ "kml-deadline", kml_deadline_init, kml_deadline_exit },
 };
 

@@ -43,31 +43,45 @@ static s32 kd_log2_us(u64 ns)
 	return kml_feat_log2(1 + div_u64(ns, NSEC_PER_USEC));
 }
 
-/* Under kd->lock. */
-void kd_features(struct kd_data *kd, struct request *rq, u64 now, s32 *f)
+/* The request's features given @st, what the queue and device look like. */
+void kml_features(const struct kml_io_state *st, struct request *rq,
+		  u64 insert_ns, u64 now, s32 *f)
 {
-	struct kd_rq *krq = rq->elv.priv[0];
 	sector_t pos = blk_rq_pos(rq);
-	u64 dist = pos > kd->last_end ? pos - kd->last_end : kd->last_end - pos;
-	u32 reads = 0, writes = 0;
-	int c;
+	u64 dist = pos > st->last_end ? pos - st->last_end : st->last_end - pos;
 
-	for (c = 0; c < KD_NR_CLASSES; c++) {
-		reads += kd->cls[c].queued[READ];
-		writes += kd->cls[c].queued[WRITE];
-	}
 	f[KD_F_OP] = req_op(rq) == REQ_OP_READ ? 0 :
 		     req_op(rq) == REQ_OP_WRITE ? Q16(1) : Q16(2);
 	f[KD_F_SIZE] = kml_feat_log2(blk_rq_bytes(rq));
 	f[KD_F_DISTANCE] = kml_feat_log2(1 + dist);
-	f[KD_F_QUEUED_READS] = kd_count(reads);
-	f[KD_F_QUEUED_WRITES] = kd_count(writes);
-	f[KD_F_INFLIGHT] = kd_count(atomic_read(&kd->inflight[READ]) +
-				    atomic_read(&kd->inflight[WRITE]));
-	f[KD_F_AGE] = kd_log2_us(krq && now > krq->insert_ns ?
-				 now - krq->insert_ns : 0);
-	f[KD_F_EWMA] = kd_log2_us(atomic64_read(&kd->ewma_ns[rq_data_dir(rq)]));
-	f[KD_F_SINCE_WRITE] = kd_log2_us(now - min(now, kd->last_write_ns));
+	f[KD_F_QUEUED_READS] = kd_count(st->queued[READ]);
+	f[KD_F_QUEUED_WRITES] = kd_count(st->queued[WRITE]);
+	f[KD_F_INFLIGHT] = kd_count(st->inflight);
+	f[KD_F_AGE] = kd_log2_us(insert_ns && now > insert_ns ?
+				 now - insert_ns : 0);
+	f[KD_F_EWMA] = kd_log2_us(st->ewma_ns[rq_data_dir(rq)]);
+	f[KD_F_SINCE_WRITE] = kd_log2_us(now - min(now, st->last_write_ns));
+}
+
+/* Under kd->lock. */
+void kd_features(struct kd_data *kd, struct request *rq, u64 now, s32 *f)
+{
+	struct kd_rq *krq = rq->elv.priv[0];
+	struct kml_io_state st = {
+		.last_end = kd->last_end,
+		.last_write_ns = kd->last_write_ns,
+		.ewma_ns = { atomic64_read(&kd->ewma_ns[READ]),
+			     atomic64_read(&kd->ewma_ns[WRITE]) },
+		.inflight = atomic_read(&kd->inflight[READ]) +
+			    atomic_read(&kd->inflight[WRITE]),
+	};
+	int c;
+
+	for (c = 0; c < KD_NR_CLASSES; c++) {
+		st.queued[READ] += kd->cls[c].queued[READ];
+		st.queued[WRITE] += kd->cls[c].queued[WRITE];
+	}
+	kml_features(&st, rq, krq ? krq->insert_ns : 0, now, f);
 }
 
 /* 2^(y) microseconds in ns, y in Q16; 2^frac by a quadratic (< 0.3 %). */
@@ -92,29 +106,41 @@ static void kd_hist_add(struct kd_data *kd, u64 ns)
 	atomic64_inc(&kd->hist[clamp(b, 0, KD_HIST_BUCKETS - 1)]);
 }
 
-/*
- * Predicted service latency of the request with features @f, in ns, or 0
- * when there is no model. Under kd->lock: kd->work is the scratch space.
- */
-u32 kd_predict(struct kd_data *kd, const s32 *f, u32 *model_version)
+/* Predicted service latency for features @f in ns; 0 without a model. */
+u32 kml_predict_ns(const s32 *f, struct kml_work *work, u32 *model_version)
 {
 	const struct kml_model_box *box;
-	u64 t0 = ktime_get_ns();
 	s32 y = 0;
 	bool ok = false;
 
 	rcu_read_lock();
 	box = kml_model_current();
 	if (box && box->model.n_in == KML_NR_FEATURES) {
-		kml_model_predict(&box->model, f, &y, &kd->work);
+		kml_model_predict(&box->model, f, &y, work);
 		*model_version = box->model.version;
 		ok = true;
 	}
 	rcu_read_unlock();
-	if (!ok)
-		return 0;
-	kd_hist_add(kd, ktime_get_ns() - t0);
-	return kd_exp2_ns(y);
+	return ok ? kd_exp2_ns(y) : 0;
+}
+
+/*
+ * As kml_predict_ns(); one call in KD_HIST_EVERY is timed into the
+ * histogram (two clock reads per call would cost more than the model).
+ * Under kd->lock.
+ */
+u32 kd_predict(struct kd_data *kd, const s32 *f, u32 *model_version)
+{
+	u64 t0;
+	u32 ns;
+
+	if (++kd->predictions % KD_HIST_EVERY)
+		return kml_predict_ns(f, &kd->work, model_version);
+	t0 = ktime_get_ns();
+	ns = kml_predict_ns(f, &kd->work, model_version);
+	if (ns)
+		kd_hist_add(kd, ktime_get_ns() - t0);
+	return ns;
 }
 
 /*

@@ -182,6 +182,12 @@ void kml_samples_emit(const struct kml_sample *s, u32 ticket)
 	}
 }
 
+/* Does anyone read samples? Producers may skip building them if not. */
+bool kml_samples_wanted(void)
+{
+	return READ_ONCE(kml_s.consumer);
+}
+
 /* The scheduler's way to be told that held-back requests may go now. */
 void kml_samples_set_kick(void (*kick)(void))
 {

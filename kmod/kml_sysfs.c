@@ -50,6 +50,7 @@ static const struct attribute_group *kml_groups[] = {
 	&kml_attr_group,
 	&kml_samples_attr_group,	/* mode, ring, counters */
 	&kml_weights_attr_group,	/* model/ */
+	&kml_shadow_attr_group,		/* shadow */
 	NULL,
 };
 

@@ -40,6 +40,7 @@ enum kml_op {
 /* kml_sample.flags */
 #define KML_SAMPLE_PREDICTED	(1u << 0)	/* @predicted_ns came from a model */
 #define KML_SAMPLE_INJECTED	(1u << 1)	/* from the test injector */
+#define KML_SAMPLE_SHADOW	(1u << 2)	/* shadow mode: another scheduler decided */
 
 struct kml_sample {
 	__u32 seq;		/* ring: position + 1, stored last (release) */

@@ -44,8 +44,12 @@ m1=$(awk '{ print $6 }' /sys/block/vda/stat)
 echo "write merges: $((m1 - m0))"
 kml_expect "sequential writes merged" test $((m1 - m0)) -gt 100
 
-# The model changes decisions on the mixed workload, and samples arrive.
+# The model changes decisions on the mixed workload, and samples arrive
+# (they are only built while a consumer holds /dev/kml).
 echo 1 >$IOS/use_model
+kml_devtest_bg /dev/null hold 60
+holder=$KML_BG_PID
+kml_wait_for "consumer attached" 20 grep -q 1 /sys/kernel/kml/consumer
 s0=$(kml_sys produced)
 kml_host env DEV=/dev/vda RUNTIME=4 /usr/bin/fio --eta=never --output=/dev/null \
 	"$KML_HOST_ROOT/qemu/workloads/mixed.fio"
@@ -53,6 +57,8 @@ cat $IOS/stats
 s1=$(kml_sys produced)
 echo "samples during mixed fio: $((s1 - s0))"
 kml_expect "samples produced" test $((s1 - s0)) -gt 1000
+kill $holder
+wait $holder || true
 changed=$(awk '/^model_changed/ { print $2 }' $IOS/stats)
 kml_expect "model changed decisions ($changed)" test "$changed" -gt 0
 kml_expect "predictions in the samples" sh -c \

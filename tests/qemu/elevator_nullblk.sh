@@ -8,6 +8,9 @@ kml_insmod
 kml_expect "at least two hardware queues" test "$(ls /sys/block/nullb0/mq | wc -l)" -ge 2
 echo kml-deadline >$Q/scheduler
 kml_expect "kml-deadline on nullb0" grep -q '\[kml-deadline\]' $Q/scheduler
+kml_devtest_bg /dev/null hold 120
+holder=$KML_BG_PID
+kml_wait_for "consumer attached" 20 grep -q 1 /sys/kernel/kml/consumer
 s0=$(kml_sys produced)
 kml_host env DEV=/dev/nullb0 SIZE=32m /usr/bin/fio --eta=never --numjobs=1 \
 	--output=/dev/shm/v.out "$KML_HOST_ROOT/qemu/workloads/verify.fio" ||
@@ -17,6 +20,8 @@ s1=$(kml_sys produced)
 echo "samples: $((s1 - s0))"
 kml_expect "samples from null_blk completions" test $((s1 - s0)) -gt 1000
 cat $Q/iosched/stats
+kill $holder
+wait $holder || true
 echo none >$Q/scheduler
 kml_rmmod
 kml_expect_clean_dmesg

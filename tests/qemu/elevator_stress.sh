@@ -10,7 +10,7 @@ echo kml-deadline >$Q/scheduler
 (kml_host env DEV=/dev/vda SIZE=48m /usr/bin/fio --eta=never --output=/dev/shm/v.out \
 	"$KML_HOST_ROOT/qemu/workloads/verify.fio"; echo $? >/dev/shm/v.rc) &
 fio=$!
-kml_wait_for "fio started" 20 sh -c '[ "$(cat /sys/kernel/kml/produced)" -gt 0 ]'
+kml_wait_for "fio started" 30 sh -c '[ "$(awk "{ print \$5 }" /sys/block/vda/stat)" -gt 0 ]'
 i=0
 for s in $(seq 50); do
 	for sched in none mq-deadline kml-deadline; do

@@ -27,11 +27,11 @@ using namespace std::chrono_literals;
 // came for @idle_s; check that they are the injector's sequence 0, 1, 2, ...
 // exactly once each (gaps count the places where samples were dropped).
 int consume(uint64_t want, double timeout_s, double idle_s, double stall_s,
-	    uint64_t stall_after)
+	    uint64_t stall_after, bool flags)
 {
 	kml::Device dev;
 	std::vector<kml_sample> buf(4096);
-	uint64_t got = 0, bad = 0, gaps = 0;
+	uint64_t got = 0, bad = 0, gaps = 0, shadow = 0, predicted = 0;
 	uint32_t expect = 0;
 	auto deadline = std::chrono::steady_clock::now() +
 			std::chrono::duration<double>(timeout_s);
@@ -48,7 +48,7 @@ int consume(uint64_t want, double timeout_s, double idle_s, double stall_s,
 		}
 		size_t n = dev.read(std::span(buf).first(std::min<uint64_t>(buf.size(), want - got)));
 		if (!n) {
-			if (idle_s > 0 && std::chrono::steady_clock::now() - last > idle)
+			if (idle_s > 0 && got && std::chrono::steady_clock::now() - last > idle)
 				break;
 			dev.wait(50ms);
 			continue;
@@ -62,11 +62,15 @@ int consume(uint64_t want, double timeout_s, double idle_s, double stall_s,
 				bad++;
 			if (seq != expect)
 				gaps++;
+			shadow += !!(s.flags & KML_SAMPLE_SHADOW);
+			predicted += !!(s.flags & KML_SAMPLE_PREDICTED) && s.predicted_ns;
 			expect = seq + 1;
 		}
 		got += n;
 	}
 	fmt::print("consumed {} torn {} gaps {}\n", got, bad, gaps);
+	if (flags)
+		fmt::print("flags: shadow {} predicted {}\n", shadow, predicted);
 	return got == want && bad == 0 ? 0 : 1;
 }
 
@@ -196,12 +200,14 @@ int main(int argc, char **argv)
 
 	uint64_t want = 0, stall_after = 0;
 	double timeout_s = 60, idle_s = 0, stall_s = 0, secs = 1;
+	bool flags = false;
 	auto *c = app.add_subcommand("consume", "read N injector samples, check order");
 	c->add_option("count", want)->required();
 	c->add_option("--timeout", timeout_s, "give up after seconds");
-	c->add_option("--idle", idle_s, "stop when nothing came for seconds (0: never)");
+	c->add_option("--idle", idle_s, "after the first sample, stop when nothing came for seconds");
 	c->add_option("--stall-after", stall_after, "stop reading after this many samples ...");
 	c->add_option("--stall", stall_s, "... for this many seconds");
+	c->add_flag("--flags", flags, "also count shadow and predicted samples");
 
 	auto *h = app.add_subcommand("hold", "open and map /dev/kml, read nothing");
 	h->add_option("seconds", secs)->required();
@@ -220,7 +226,7 @@ int main(int argc, char **argv)
 	CLI11_PARSE(app, argc, argv);
 	try {
 		if (*c)
-			return consume(want, timeout_s, idle_s, stall_s, stall_after);
+			return consume(want, timeout_s, idle_s, stall_s, stall_after, flags);
 		if (*h)
 			return hold(secs);
 		if (*o)

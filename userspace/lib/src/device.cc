@@ -2,10 +2,12 @@
 #include <kml/device.hpp>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
 #include <poll.h>
+#include <string_view>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -131,18 +133,38 @@ void Device::reset_counters()
 		throw Error(errno, "reset counters");
 }
 
+static std::string &sysfs_root_storage()
+{
+	static std::string root = [] {
+		const char *env = std::getenv("KML_SYSFS_ROOT");
+		return std::string(env && *env ? env : "/sys");
+	}();
+	return root;
+}
+
+const std::string &sysfs_root() { return sysfs_root_storage(); }
+
+void set_sysfs_root(std::string root) { sysfs_root_storage() = std::move(root); }
+
+std::string sysfs_dir()
+{
+	static constexpr std::string_view mount = "/sys";
+	return sysfs_root() + std::string(KML_SYSFS_DIR).substr(mount.size());
+}
+
 std::string sysfs_read(const std::string &name)
 {
-	std::ifstream f(std::string(KML_SYSFS_DIR) + "/" + name);
+	std::string path = sysfs_dir() + "/" + name;
+	std::ifstream f(path);
 	std::string v;
 	if (!f || !std::getline(f, v))
-		throw Error(errno ? errno : ENOENT, "read " KML_SYSFS_DIR "/" + name);
+		throw Error(errno ? errno : ENOENT, "read " + path);
 	return v;
 }
 
 void sysfs_write(const std::string &name, const std::string &value)
 {
-	std::string path = std::string(KML_SYSFS_DIR) + "/" + name;
+	std::string path = sysfs_dir() + "/" + name;
 	int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		throw Error(errno, "open " + path);

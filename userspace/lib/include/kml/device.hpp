@@ -80,7 +80,14 @@ private:
 	RingReader reader_;
 };
 
-// Read /sys/kernel/kml/<name> (e.g. "mode", "model/version").
+// Where sysfs is mounted: "/sys", or $KML_SYSFS_ROOT, or what
+// set_sysfs_root() chose (--sysfs-root): tests point it at a fake tree.
+const std::string &sysfs_root();
+void set_sysfs_root(std::string root);
+// The module's directory (KML_SYSFS_DIR) under sysfs_root().
+std::string sysfs_dir();
+
+// Read /sys/kernel/kml/<name> (e.g. "mode", "model/version"): first line.
 std::string sysfs_read(const std::string &name);
 void sysfs_write(const std::string &name, const std::string &value);
 uint64_t sysfs_u64(const std::string &name);

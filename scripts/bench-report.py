@@ -1,0 +1,189 @@
+#!/usr/bin/python3
+"""Summarize A/B runs of qemu/bench/ab.sh: a table, summary.json and plots.
+
+Usage: bench-report.py RESULTS_DIR [--deadline-ms MS] [--baseline SCHED]
+
+RESULTS_DIR holds one folder per workload, each with <sched>-<repeat>.json
+(fio json+). Per workload and scheduler: read latency mean/p50/p99/p99.9
+(mean of the repeats, and the stddev of p99 across them), the share of reads
+slower than the deadline, read IOPS and write MB/s; ratios against the
+baseline scheduler measured in the same boot.
+"""
+import argparse
+import glob
+import json
+import math
+import os
+import re
+import statistics
+import sys
+
+PCTS = {"p50": 0.50, "p99": 0.99, "p99.9": 0.999}
+# ab.sh's short names for the kml-deadline variants.
+NAMES = {"kml0": "kml (model off)", "kml1": "kml-deadline"}
+
+
+def percentile(bins, q):
+    """From fio's latency histogram (json+ bins, ~1.5 % wide), pooled."""
+    total = sum(bins.values())
+    acc = 0
+    for ns in sorted(bins):
+        acc += bins[ns]
+        if acc >= q * total:
+            return ns
+    return 0
+
+
+def job_stats(path, deadline_ns):
+    """Read side of every job, pooled; write MB/s of every job, summed."""
+    with open(path) as f:
+        data = json.load(f)
+    rd = {"ios": 0, "over": 0, "bins": {}, "iops": 0.0, "mean_ns": 0.0}
+    wr_mbs = 0.0
+    cpu = sum(j["usr_cpu"] + j["sys_cpu"] for j in data["jobs"])
+    for job in data["jobs"]:
+        r, w = job["read"], job["write"]
+        wr_mbs += w["bw_bytes"] / 1e6
+        if r["total_ios"] == 0:
+            continue
+        rd["iops"] += r["iops"]
+        rd["mean_ns"] += r["clat_ns"]["mean"] * r["total_ios"]
+        rd["ios"] += r["total_ios"]
+        for ns, count in r["clat_ns"].get("bins", {}).items():
+            rd["bins"][int(ns)] = rd["bins"].get(int(ns), 0) + count
+            if int(ns) > deadline_ns:
+                rd["over"] += count
+    if rd["ios"]:
+        rd["mean_ns"] /= rd["ios"]
+    return {
+        "read_mean_ms": rd["mean_ns"] / 1e6,
+        **{k + "_ms": percentile(rd["bins"], q) / 1e6 for k, q in PCTS.items()},
+        "read_over_deadline": rd["over"] / rd["ios"] if rd["ios"] else 0.0,
+        "read_iops": rd["iops"],
+        "write_mbs": wr_mbs,
+        "cpu_pct": cpu,
+        "bins": rd["bins"],
+    }
+
+
+def summarize(runs):
+    keys = [k for k in runs[0] if k != "bins"]
+    out = {k: statistics.mean(r[k] for r in runs) for k in keys}
+    out["p99_ms_stddev"] = statistics.stdev([r["p99_ms"] for r in runs]) if len(runs) > 1 else 0.0
+    out["repeats"] = len(runs)
+    return out
+
+
+def load(results, deadline_ns):
+    data = {}
+    for wdir in sorted(glob.glob(os.path.join(results, "*/"))):
+        workload = os.path.basename(os.path.dirname(wdir))
+        per = {}
+        for path in sorted(glob.glob(os.path.join(wdir, "*-[0-9]*.json"))):
+            m = re.match(r"(.+)-(\d+)\.json$", os.path.basename(path))
+            name = NAMES.get(m.group(1), m.group(1))
+            per.setdefault(name, []).append(job_stats(path, deadline_ns))
+        if per:
+            data[workload] = per
+    return data
+
+
+def plot(data, results):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    paths = []
+    for workload, per in data.items():
+        fig, ax = plt.subplots(figsize=(7, 4.5))
+        for sched, runs in per.items():
+            bins = {}
+            for r in runs:
+                for ns, c in r["bins"].items():
+                    bins[ns] = bins.get(ns, 0) + c
+            xs = sorted(bins)
+            total = sum(bins.values())
+            acc, ys = 0, []
+            for x in xs:
+                acc += bins[x]
+                ys.append(acc / total)
+            ax.plot([x / 1e6 for x in xs], ys, label=sched)
+        ax.set_xscale("log")
+        ax.set_xlabel("read latency (ms, log scale)")
+        ax.set_ylabel("fraction of reads")
+        ax.set_ylim(0.5, 1.001)
+        ax.set_title(f"{workload}: read latency CDF (upper half)")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend()
+        path = os.path.join(results, f"{workload}-cdf.png")
+        fig.tight_layout()
+        fig.savefig(path, dpi=120)
+        plt.close(fig)
+        paths.append(path)
+
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    workloads = list(data)
+    scheds = sorted({s for per in data.values() for s in per})
+    width = 0.8 / max(1, len(scheds))
+    for i, sched in enumerate(scheds):
+        xs, ys, es = [], [], []
+        for j, w in enumerate(workloads):
+            if sched in data[w]:
+                s = summarize(data[w][sched])
+                xs.append(j + i * width)
+                ys.append(s["p99_ms"])
+                es.append(s["p99_ms_stddev"])
+        ax.bar(xs, ys, width, yerr=es, label=sched, capsize=3)
+    ax.set_xticks([j + width * (len(scheds) - 1) / 2 for j in range(len(workloads))])
+    ax.set_xticklabels(workloads)
+    ax.set_ylabel("read p99 latency (ms)")
+    ax.set_title("read p99 per workload (mean of repeats, ± stddev)")
+    ax.legend()
+    path = os.path.join(results, "p99.png")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    paths.append(path)
+    return paths
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("results")
+    ap.add_argument("--deadline-ms", type=float, default=10.0,
+                    help="a read slower than this missed its deadline (default 10)")
+    ap.add_argument("--baseline", default="mq-deadline")
+    ap.add_argument("--no-plots", action="store_true")
+    args = ap.parse_args()
+
+    data = load(args.results, args.deadline_ms * 1e6)
+    if not data:
+        sys.exit(f"no results under {args.results}")
+    summary = {}
+    for workload, per in data.items():
+        summary[workload] = {s: summarize(runs) for s, runs in per.items()}
+        base = summary[workload].get(args.baseline)
+        print(f"\n{workload} (reads over {args.deadline_ms:g} ms count as missed;"
+              f" ratios vs {args.baseline} in the same boot)")
+        print(f"{'scheduler':<16}{'n':>2} {'mean':>7} {'p50':>7} {'p99':>8} {'±':>6}"
+              f" {'p99.9':>8} {'missed':>7} {'rIOPS':>7} {'wMB/s':>6} {'cpu%':>5}"
+              f" {'p99×':>6} {'wMB×':>6} {'IOPS×':>6}")
+        for sched, s in summary[workload].items():
+            r99 = s["p99_ms"] / base["p99_ms"] if base and base["p99_ms"] else math.nan
+            rw = s["write_mbs"] / base["write_mbs"] if base and base["write_mbs"] else math.nan
+            ri = s["read_iops"] / base["read_iops"] if base and base["read_iops"] else math.nan
+            s["p99_ratio"], s["write_ratio"], s["iops_ratio"] = r99, rw, ri
+            print(f"{sched:<16}{s['repeats']:>2} {s['read_mean_ms']:>7.2f} {s['p50_ms']:>7.2f}"
+                  f" {s['p99_ms']:>8.2f} {s['p99_ms_stddev']:>6.2f} {s['p99.9_ms']:>8.2f}"
+                  f" {100 * s['read_over_deadline']:>6.2f}% {s['read_iops']:>7.0f}"
+                  f" {s['write_mbs']:>6.1f} {s['cpu_pct']:>5.0f} {r99:>6.3f} {rw:>6.3f} {ri:>6.3f}")
+    with open(os.path.join(args.results, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=2, allow_nan=True)
+    print(f"\nsummary: {os.path.join(args.results, 'summary.json')}")
+    if not args.no_plots:
+        for p in plot(data, args.results):
+            print(f"plot: {p}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+#!/bin/bash
+# The evaluation: for each workload, one boot, every scheduler interleaved,
+# REPEATS times; then a table, summary.json and plots (scripts/bench-report.py).
+#   -k SERIES     kernel (default 6.12)
+#   -w LIST       workloads (default "mixed"; any qemu/workloads/*.fio)
+#   -s LIST       schedulers (default "mq-deadline kml0 kml1 none bfq kyber floor")
+#   -t SECONDS    per fio run (default 12)
+#   -n REPEATS    (default 3)
+#   -o DIR        results (default build/bench/<time>)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$KML_ROOT"
+
+series=6.12 workloads=mixed runtime=12 repeats=3 out=""
+scheds="mq-deadline kml0 kml1 none bfq kyber floor"
+while getopts "k:w:s:t:n:o:h" o; do
+	case $o in
+	k) series=$OPTARG ;;
+	w) workloads=$OPTARG ;;
+	s) scheds=$OPTARG ;;
+	t) runtime=$OPTARG ;;
+	n) repeats=$OPTARG ;;
+	o) out=$OPTARG ;;
+	*) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+	esac
+done
+kver=$(kml_kver "$series")
+[ -f "$(kml_kmod_build "$kver")/kml.ko" ] || "$KML_ROOT/scripts/build-kmod.sh" "$kver"
+out=${out:-$KML_ROOT/build/bench/$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$out"
+runs=$(($(echo $scheds | wc -w) * repeats))
+for w in $workloads; do
+	[ -f "qemu/workloads/$w.fio" ] || kml_die "no workload qemu/workloads/$w.fio"
+	kml_log "$w on $kver: $runs runs of ${runtime} s ($scheds; $repeats repeats)"
+	mkdir -p "$out/$w"
+	dev=()
+	# Saturation measures the scheduler itself: a null_blk with no latency.
+	[ "$w" = saturation ] && dev=(--disk 0 -e DEV=nullb0
+		--null-blk nr_devices=1,queue_mode=2,submit_queues=2,gb=4,irqmode=1)
+	# Progress lines come from the guest console ("[n/N] ...").
+	"$KML_ROOT/qemu/kml-qemu" -k "$kver" -r "$out/$w" --timeout $((runs * (runtime + 15) + 120)) \
+		"${dev[@]}" \
+		-e WORKLOAD="$w" -e RUNTIME="$runtime" -e REPEATS="$repeats" -e SCHEDS="$scheds" \
+		"$KML_ROOT/qemu/bench/ab.sh" 2>&1 | grep --line-buffered -E '^\[[0-9]+/[0-9]+\]|FAIL|error|exit [0-9]'
+done
+/usr/bin/python3 "$KML_ROOT/scripts/bench-report.py" "$out" | tee "$out/table.txt"
