@@ -219,13 +219,20 @@ static struct request *kd_pick_model(struct kd_data *kd, enum kd_class c,
 	if (rhead) {
 		/*
 		 * Reads differ in deadline far more than in predicted cost:
-		 * the FIFO head when it is due, else the next in sector order,
-		 * and one inference for whichever it is.
+		 * the FIFO head when it is due, else the next in sector order.
+		 * Without a write to weigh it against there is no decision
+		 * to make, so no inference either (kd_start() still predicts
+		 * for the sample when someone reads samples).
 		 */
 		struct request *next = kd->next_rq[c][READ];
+		struct request *pick = next && now + kd->read_target_ns <
+					      rhead->fifo_time ? next : rhead;
 
-		kd_evaluate(kd, &r, next && now + kd->read_target_ns < rhead->fifo_time ?
-			    next : rhead, now);
+		if (!whead) {
+			kd->model_read_only++;
+			return pick;
+		}
+		kd_evaluate(kd, &r, pick, now);
 	}
 	if (whead) {
 		kd_evaluate(kd, &w, kd->next_rq[c][WRITE] &&
@@ -344,6 +351,7 @@ static struct request *kd_dispatch_request(struct blk_mq_hw_ctx *hctx)
 	}
 	/* What plain deadline would do, to count the decisions we change. */
 	classic = kd_pick_deadline(kd, c, now);
+	cand.rq = NULL;
 	rq = kd_pick_model(kd, c, now, &cand);
 	kd->decisions++;
 	if (rq != classic)
@@ -351,7 +359,7 @@ static struct request *kd_dispatch_request(struct blk_mq_hw_ctx *hctx)
 	if (rq) {
 		kd->batch_dir = rq_data_dir(rq);
 		kd_remove(kd, rq);
-		kd_start(kd, rq, &cand, now);
+		kd_start(kd, rq, cand.rq == rq ? &cand : NULL, now);
 	}
 out:
 	if (rq && kd_rq(rq))

@@ -85,6 +85,7 @@ struct kd_data {
 	u64 decisions;
 	u64 model_changed;
 	u64 model_held;
+	u64 model_read_only;		/* no write to weigh: no inference */
 	u64 ring_held;
 	atomic64_t samples;
 	atomic64_t no_priv;

@@ -71,9 +71,10 @@ static ssize_t kd_stats_show(struct elevator_queue *e, char *page)
 	struct kd_data *kd = kd_of(e);
 
 	return sysfs_emit(page,
-			  "decisions %llu\nmodel_changed %llu\nmodel_held %llu\nring_held %llu\nsamples %lld\nno_priv %lld\ninflight_reads %d\ninflight_writes %d\ninflight_pred_us %lld\n",
+			  "decisions %llu\nmodel_changed %llu\nmodel_held %llu\nmodel_read_only %llu\nring_held %llu\nsamples %lld\nno_priv %lld\ninflight_reads %d\ninflight_writes %d\ninflight_pred_us %lld\n",
 			  READ_ONCE(kd->decisions), READ_ONCE(kd->model_changed),
-			  READ_ONCE(kd->model_held), READ_ONCE(kd->ring_held),
+			  READ_ONCE(kd->model_held),
+			  READ_ONCE(kd->model_read_only), READ_ONCE(kd->ring_held),
 			  atomic64_read(&kd->samples),
 			  atomic64_read(&kd->no_priv),
 			  atomic_read(&kd->inflight[READ]),

@@ -20,7 +20,7 @@ import sys
 
 PCTS = {"p50": 0.50, "p99": 0.99, "p99.9": 0.999}
 # ab.sh's short names for the kml-deadline variants.
-NAMES = {"kml0": "kml (model off)", "kml1": "kml-deadline"}
+NAMES = {"kml0": "kml (model off)", "kml1": "kml-deadline", "kmlt": "kml (trained)"}
 
 
 def percentile(bins, q):
@@ -177,6 +177,17 @@ def main():
                   f" {s['p99_ms']:>8.2f} {s['p99_ms_stddev']:>6.2f} {s['p99.9_ms']:>8.2f}"
                   f" {100 * s['read_over_deadline']:>6.2f}% {s['read_iops']:>7.0f}"
                   f" {s['write_mbs']:>6.1f} {s['cpu_pct']:>5.0f} {r99:>6.3f} {rw:>6.3f} {ri:>6.3f}")
+        rep = os.path.join(args.results, workload, "kmld-report.json")
+        if os.path.exists(rep):
+            with open(rep) as f:
+                k = json.load(f)
+            summary[workload]["kmld"] = k
+            print(f"kmld model (trained {k.get('train_samples')} samples, held-out "
+                  f"{k.get('heldout_samples')}): accuracy {k.get('accuracy', 0):.3f} vs "
+                  f"majority {k.get('majority_accuracy', 0):.3f}; MAE "
+                  f"{k.get('mae_log2us', 0):.3f} log2 us vs mean predictor "
+                  f"{k.get('mean_predictor_mae', 0):.3f}; built-in model accuracy "
+                  f"{k.get('running_model_accuracy', 0):.3f}")
     with open(os.path.join(args.results, "summary.json"), "w") as f:
         json.dump(summary, f, indent=2, allow_nan=True)
     print(f"\nsummary: {os.path.join(args.results, 'summary.json')}")

@@ -3,7 +3,9 @@
 # REPEATS times; then a table, summary.json and plots (scripts/bench-report.py).
 #   -k SERIES     kernel (default 6.12)
 #   -w LIST       workloads (default "mixed"; any qemu/workloads/*.fio)
-#   -s LIST       schedulers (default "mq-deadline kml0 kml1 none bfq kyber floor")
+#   -s LIST       schedulers (default "mq-deadline kml0 kml1 kmlt none bfq kyber floor";
+#                 kml0/kml1: model off/on with the built-in model, kmlt: model
+#                 trained by kmld on the workload first, floor: near-idle writer)
 #   -t SECONDS    per fio run (default 12)
 #   -n REPEATS    (default 3)
 #   -o DIR        results (default build/bench/<time>)
@@ -12,7 +14,7 @@ set -euo pipefail
 cd "$KML_ROOT"
 
 series=6.12 workloads=mixed runtime=12 repeats=3 out=""
-scheds="mq-deadline kml0 kml1 none bfq kyber floor"
+scheds="mq-deadline kml0 kml1 kmlt none bfq kyber floor"
 while getopts "k:w:s:t:n:o:h" o; do
 	case $o in
 	k) series=$OPTARG ;;
@@ -25,7 +27,12 @@ while getopts "k:w:s:t:n:o:h" o; do
 	esac
 done
 kver=$(kml_kver "$series")
-[ -f "$(kml_kmod_build "$kver")/kml.ko" ] || "$KML_ROOT/scripts/build-kmod.sh" "$kver"
+"$KML_ROOT/scripts/build-kmod.sh" "$kver" >/dev/null
+# kmld trains the "kmlt" model inside the guest; kml-devtest switches models.
+if [ ! -x build/userspace/kmld/kmld ] || [ ! -x build/tests/qemu/kml-devtest ]; then
+	cmake -S . -B build -G Ninja >/dev/null
+	cmake --build build --target kmld kml_devtest
+fi
 out=${out:-$KML_ROOT/build/bench/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out"
 runs=$(($(echo $scheds | wc -w) * repeats))
@@ -41,6 +48,8 @@ for w in $workloads; do
 	"$KML_ROOT/qemu/kml-qemu" -k "$kver" -r "$out/$w" --timeout $((runs * (runtime + 15) + 120)) \
 		"${dev[@]}" \
 		-e WORKLOAD="$w" -e RUNTIME="$runtime" -e REPEATS="$repeats" -e SCHEDS="$scheds" \
-		"$KML_ROOT/qemu/bench/ab.sh" 2>&1 | grep --line-buffered -E '^\[[0-9]+/[0-9]+\]|FAIL|error|exit [0-9]'
+		-e KML_KMLD="$KML_ROOT/build/userspace/kmld/kmld" \
+		-e KML_DEVTEST="$KML_ROOT/build/tests/qemu/kml-devtest" \
+		"$KML_ROOT/qemu/bench/ab.sh" 2>&1 | grep --line-buffered -E '^\[[0-9]+/[0-9]+\]|^training|FAIL|error|exit [0-9]'
 done
 /usr/bin/python3 "$KML_ROOT/scripts/bench-report.py" "$out" | tee "$out/table.txt"

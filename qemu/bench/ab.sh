@@ -3,7 +3,9 @@
 # Env: WORKLOAD (job file in qemu/workloads, default mixed), RUNTIME (s,
 # default 8), REPEATS (default 3), SCHEDS (default "mq-deadline kml1").
 # Scheduler names: any of the kernel's, kml0/kml1 = kml-deadline with
-# use_model 0/1, floor = mq-deadline on floor.fio (near-idle writer).
+# use_model 0/1 on the built-in model, kmlt = kml-deadline with a model kmld
+# trained on this workload first (TRAIN seconds, default 20), floor =
+# mq-deadline on floor.fio (near-idle writer).
 # Results: $KML_RESULTS/<sched>-<repeat>.json (fio json+), .stats.
 . "$KML_GUEST_LIB"
 
@@ -14,17 +16,53 @@ SCHEDS=${SCHEDS:-"mq-deadline kml1"}
 DEV=${DEV:-vda}
 Q=/sys/block/$DEV/queue
 kml_insmod
-modprobe kyber-iosched 2>/dev/null || true
-modprobe bfq 2>/dev/null || true
+# The stock schedulers that are modules (the initramfs carries them).
+. /kml/modules.sh
+for m in kyber-iosched bfq; do
+	grep -q "^${m%-iosched} \|^${m//-/_} " /proc/modules || kml_modprobe "$m" || true
+done
 runs=$((REPEATS * $(echo $SCHEDS | wc -w)))
 n=0
+
+# The running model: 0 is the built-in one; rollback swaps it with the
+# trained one, so runs can alternate between them.
+use_model_version() {
+	[ "$(kml_sys model/version)" = "$1" ] && return
+	kml_host "$KML_DEVTEST" rollback >/dev/null
+	[ "$(kml_sys model/version)" = "$1" ] || kml_fail "cannot switch to model v$1"
+}
+
+trained=""
+case " $SCHEDS " in
+*" kmlt "*)
+	echo kml-deadline >$Q/scheduler
+	echo 128 >$Q/nr_requests
+	echo "training: kmld on $WORKLOAD for ${TRAIN:-20} s"
+	(kml_host env DEV=/dev/$DEV RUNTIME=$((${TRAIN:-20} + 5)) /usr/bin/fio --eta=never \
+		--output=/dev/null "$KML_HOST_ROOT/qemu/workloads/$WORKLOAD.fio") &
+	fio=$!
+	mkdir -p /dev/shm/models
+	kml_host "$KML_KMLD" --once --duration "${TRAIN:-20}" --model "${MODEL:-linear}" \
+		--disk "$DEV" --registry /dev/shm/models --report /dev/shm/kmld.json \
+		--push-policy always --lock /dev/shm/kmld.lock >/dev/null || kml_fail "kmld"
+	cp /dev/shm/kmld.json "$KML_RESULTS/kmld-report.json"
+	wait $fio
+	trained=$(kml_sys model/version)
+	[ "$trained" != 0 ] || kml_fail "kmld pushed no model"
+	;;
+esac
 for r in $(seq "$REPEATS"); do
 	for s in $SCHEDS; do
 		job=$WORKLOAD
 		case $s in
 		kml0 | kml1)
+			[ -n "$trained" ] && use_model_version 0
 			echo kml-deadline >$Q/scheduler
 			echo "${s#kml}" >$Q/iosched/use_model ;;
+		kmlt)
+			use_model_version "$trained"
+			echo kml-deadline >$Q/scheduler
+			echo 1 >$Q/iosched/use_model ;;
 		floor) echo mq-deadline >$Q/scheduler; job=floor ;;
 		*) echo "$s" >$Q/scheduler || kml_fail "no scheduler $s" ;;
 		esac
