@@ -7,7 +7,8 @@
 #include <kml/tensor.h>
 
 #define KML_NUMEL_MAX	0x7fffffffU	/* counts are returned as int */
-#define KML_REDUCE_TILE	16		/* s64 column sums kept in registers */
+#define KML_LANES	8		/* s32 elements in an AVX2 register */
+#define KML_REDUCE_TILE	(2 * KML_LANES)	/* columns reduced at once */
 
 /* Elements of a valid view, else 0. */
 static size_t kml_view_numel(const struct kml_tensor *t)
@@ -82,8 +83,10 @@ static void kml_axes_add_unit(struct kml_axes *a)
 /*
  * Step the outer axes (all but the last) like an odometer, keeping *off
  * the offset of the current position; false once every position is done.
+ * The last axis is the caller's inner loop.
  */
-static bool kml_axes_next(const struct kml_axes *a, u32 *idx, size_t *off)
+static inline bool kml_axes_next(const struct kml_axes *a, u32 *idx,
+				 size_t *off)
 {
 	u32 i;
 
@@ -97,43 +100,6 @@ static bool kml_axes_next(const struct kml_axes *a, u32 *idx, size_t *off)
 	return false;
 }
 
-KML_SIMD_CLONES
-static s64 kml_row_sum(const s32 *p, u32 n, u32 stride)
-{
-	s64 acc = 0;
-	u32 i;
-
-	if (stride == 1) {
-		for (i = 0; i < n; i++)
-			acc += p[i];
-	} else {
-		for (i = 0; i < n; i++)
-			acc += p[(size_t)i * stride];
-	}
-	return acc;
-}
-
-KML_SIMD_CLONES
-static s64 kml_row_max(const s32 *p, u32 n, u32 stride)
-{
-	s32 m = KML_Q16_MIN;
-	u32 i;
-
-	if (stride == 1) {
-		for (i = 0; i < n; i++)
-			m = p[i] > m ? p[i] : m;
-	} else {
-		for (i = 0; i < n; i++)
-			m = p[(size_t)i * stride] > m ? p[(size_t)i * stride] : m;
-	}
-	return m;
-}
-
-static inline s64 kml_reduce_init(enum kml_reduce_op op)
-{
-	return op == KML_REDUCE_MAX ? KML_Q16_MIN : 0;
-}
-
 static s32 kml_reduce_finish(s64 acc, enum kml_reduce_op op, size_t count)
 {
 	u64 mag;
@@ -145,26 +111,80 @@ static s32 kml_reduce_finish(s64 acc, enum kml_reduce_op op, size_t count)
 	return acc < 0 ? -(s32)mag : (s32)mag;
 }
 
-/* One output: every reduced position under @p. */
-static s64 kml_reduce_one(const s32 *p, const struct kml_axes *red,
-			  enum kml_reduce_op op)
+/*
+ * One output: every reduced position under @p, the innermost reduced axis
+ * as the inner loop. A contiguous run is taken a cache line (two groups
+ * of KML_LANES elements) at a time into lanes that only meet at the end:
+ * each fixed-width group loop is one AVX2 operation and its lanes stay in
+ * registers, with no horizontal step per run.
+ */
+KML_SIMD_CLONES
+static s64 kml_sum_one(const s32 *p, const struct kml_axes *red)
 {
-	u32 idx[KML_MAX_DIMS + 1] = { 0 }, last = red->n - 1;
-	s64 acc = kml_reduce_init(op);
+	u32 idx[KML_MAX_DIMS + 1] = { 0 }, last = red->n - 1, i, k;
+	u32 n = red->dim[last], s = red->stride[last];
+	s64 a0[KML_LANES] = { 0 }, a1[KML_LANES] = { 0 }, acc = 0;
 	size_t off = 0;
-	s64 v;
 
 	do {
-		if (op == KML_REDUCE_MAX) {
-			v = kml_row_max(p + off, red->dim[last],
-					red->stride[last]);
-			acc = v > acc ? v : acc;
-		} else {
-			acc += kml_row_sum(p + off, red->dim[last],
-					   red->stride[last]);
+		const s32 *q = p + off;
+
+		if (s != 1) {
+			for (i = 0; i < n; i++)
+				acc += q[(size_t)i * s];
+			continue;
 		}
+		for (i = 0; i + 2 * KML_LANES <= n; i += 2 * KML_LANES) {
+			const s32 *r = q + i;
+
+			for (k = 0; k < KML_LANES; k++)
+				a0[k] += r[k];
+			for (k = 0; k < KML_LANES; k++)
+				a1[k] += r[KML_LANES + k];
+		}
+		for (; i < n; i++)
+			acc += q[i];
 	} while (kml_axes_next(red, idx, &off));
+	for (k = 0; k < KML_LANES; k++)
+		acc += a0[k] + a1[k];
 	return acc;
+}
+
+KML_SIMD_CLONES
+static s32 kml_max_one(const s32 *p, const struct kml_axes *red)
+{
+	u32 idx[KML_MAX_DIMS + 1] = { 0 }, last = red->n - 1, i, k;
+	u32 n = red->dim[last], s = red->stride[last];
+	s32 m0[KML_LANES], m1[KML_LANES], m = KML_Q16_MIN;
+	size_t off = 0;
+
+	for (k = 0; k < KML_LANES; k++)
+		m0[k] = m1[k] = KML_Q16_MIN;
+	do {
+		const s32 *q = p + off;
+
+		if (s != 1) {
+			for (i = 0; i < n; i++)
+				m = q[(size_t)i * s] > m ? q[(size_t)i * s] : m;
+			continue;
+		}
+		for (i = 0; i + 2 * KML_LANES <= n; i += 2 * KML_LANES) {
+			const s32 *r = q + i;
+
+			for (k = 0; k < KML_LANES; k++)
+				m0[k] = r[k] > m0[k] ? r[k] : m0[k];
+			for (k = 0; k < KML_LANES; k++)
+				m1[k] = r[KML_LANES + k] > m1[k] ?
+					r[KML_LANES + k] : m1[k];
+		}
+		for (; i < n; i++)
+			m = q[i] > m ? q[i] : m;
+	} while (kml_axes_next(red, idx, &off));
+	for (k = 0; k < KML_LANES; k++) {
+		m = m0[k] > m ? m0[k] : m;
+		m = m1[k] > m ? m1[k] : m;
+	}
+	return m;
 }
 
 /* Innermost kept axis strided (or reduced axes contiguous): one by one. */
@@ -174,61 +194,106 @@ static void kml_reduce_rows(const s32 *p, const struct kml_axes *keep,
 {
 	u32 idx[KML_MAX_DIMS + 1] = { 0 }, last = keep->n - 1, j;
 	size_t off = 0;
+	s64 acc;
 
 	do {
 		for (j = 0; j < keep->dim[last]; j++) {
 			const s32 *q = p + off + (size_t)j * keep->stride[last];
 
-			*out++ = kml_reduce_finish(kml_reduce_one(q, red, op),
-						   op, count);
+			if (op == KML_REDUCE_MAX)
+				acc = kml_max_one(q, red);
+			else
+				acc = kml_sum_one(q, red);
+			*out++ = kml_reduce_finish(acc, op, count);
 		}
 	} while (kml_axes_next(keep, idx, &off));
 }
 
 /*
- * Innermost kept axis contiguous: reduce a tile of columns at a time, so
- * that memory is read in rows while no output is written before it is
- * final. @red ends with a unit axis, so kml_axes_next() walks all the
- * reduced axes. Separate sum and max loops keep each one vectorizable.
+ * Innermost kept axis contiguous: reduce a tile of 2 × KML_LANES columns
+ * at a time, adding whole row segments into lanes that stay in registers,
+ * so that memory is read in rows while no output is written before it is
+ * final. The innermost reduced axis is the inner loop. Separate sum and
+ * max loops keep each one vectorizable.
  */
 KML_SIMD_CLONES
 static void kml_cols_sum(const s32 *p, const struct kml_axes *red, u32 w,
-			 s64 *acc)
+			 enum kml_reduce_op op, size_t count, s32 *out)
 {
-	u32 idx[KML_MAX_DIMS + 1] = { 0 }, j;
+	u32 idx[KML_MAX_DIMS + 1] = { 0 }, last = red->n - 1, i, j;
+	u32 n = red->dim[last], s = red->stride[last];
+	u32 w0 = w < KML_LANES ? w : KML_LANES, w1 = w - w0;
+	s64 a0[KML_LANES] = { 0 }, a1[KML_LANES] = { 0 };
 	size_t off = 0;
+	const s32 *q;
 
-	for (j = 0; j < w; j++)
-		acc[j] = 0;
-	if (w == KML_REDUCE_TILE) {	/* a fixed width vectorizes fully */
+	if (w == KML_REDUCE_TILE) {	/* fixed widths: lanes in registers */
 		do {
-			for (j = 0; j < KML_REDUCE_TILE; j++)
-				acc[j] += p[off + j];
+			for (i = 0; i < n; i++) {
+				q = p + off + (size_t)i * s;
+				for (j = 0; j < KML_LANES; j++)
+					a0[j] += q[j];
+				for (j = 0; j < KML_LANES; j++)
+					a1[j] += q[KML_LANES + j];
+			}
 		} while (kml_axes_next(red, idx, &off));
-		return;
+	} else {			/* the last, narrow tile */
+		do {
+			for (i = 0; i < n; i++) {
+				q = p + off + (size_t)i * s;
+				for (j = 0; j < w0; j++)
+					a0[j] += q[j];
+				for (j = 0; j < w1; j++)
+					a1[j] += q[KML_LANES + j];
+			}
+		} while (kml_axes_next(red, idx, &off));
 	}
-	do {
-		for (j = 0; j < w; j++)
-			acc[j] += p[off + j];
-	} while (kml_axes_next(red, idx, &off));
+	for (j = 0; j < w0; j++)
+		out[j] = kml_reduce_finish(a0[j], op, count);
+	for (j = 0; j < w1; j++)
+		out[KML_LANES + j] = kml_reduce_finish(a1[j], op, count);
 }
 
 KML_SIMD_CLONES
 static void kml_cols_max(const s32 *p, const struct kml_axes *red, u32 w,
-			 s64 *acc)
+			 s32 *out)
 {
-	u32 idx[KML_MAX_DIMS + 1] = { 0 }, j;
-	s32 m[KML_REDUCE_TILE];
+	u32 idx[KML_MAX_DIMS + 1] = { 0 }, last = red->n - 1, i, j;
+	u32 n = red->dim[last], s = red->stride[last];
+	u32 w0 = w < KML_LANES ? w : KML_LANES, w1 = w - w0;
+	s32 m0[KML_LANES], m1[KML_LANES];
 	size_t off = 0;
+	const s32 *q;
 
-	for (j = 0; j < w; j++)
-		m[j] = KML_Q16_MIN;
-	do {
-		for (j = 0; j < w; j++)
-			m[j] = p[off + j] > m[j] ? p[off + j] : m[j];
-	} while (kml_axes_next(red, idx, &off));
-	for (j = 0; j < w; j++)
-		acc[j] = m[j];
+	for (j = 0; j < KML_LANES; j++)
+		m0[j] = m1[j] = KML_Q16_MIN;
+	if (w == KML_REDUCE_TILE) {
+		do {
+			for (i = 0; i < n; i++) {
+				q = p + off + (size_t)i * s;
+				for (j = 0; j < KML_LANES; j++)
+					m0[j] = q[j] > m0[j] ? q[j] : m0[j];
+				for (j = 0; j < KML_LANES; j++)
+					m1[j] = q[KML_LANES + j] > m1[j] ?
+						q[KML_LANES + j] : m1[j];
+			}
+		} while (kml_axes_next(red, idx, &off));
+	} else {
+		do {
+			for (i = 0; i < n; i++) {
+				q = p + off + (size_t)i * s;
+				for (j = 0; j < w0; j++)
+					m0[j] = q[j] > m0[j] ? q[j] : m0[j];
+				for (j = 0; j < w1; j++)
+					m1[j] = q[KML_LANES + j] > m1[j] ?
+						q[KML_LANES + j] : m1[j];
+			}
+		} while (kml_axes_next(red, idx, &off));
+	}
+	for (j = 0; j < w0; j++)
+		out[j] = m0[j];
+	for (j = 0; j < w1; j++)
+		out[KML_LANES + j] = m1[j];
 }
 
 static void kml_reduce_cols(const s32 *p, const struct kml_axes *keep,
@@ -236,20 +301,19 @@ static void kml_reduce_cols(const s32 *p, const struct kml_axes *keep,
 			    size_t count, s32 *out)
 {
 	u32 idx[KML_MAX_DIMS + 1] = { 0 }, width = keep->dim[keep->n - 1];
-	s64 acc[KML_REDUCE_TILE];
 	size_t off = 0;
-	u32 c, j, w;
+	u32 c, w;
 
 	do {
 		for (c = 0; c < width; c += w) {
 			w = width - c < KML_REDUCE_TILE ? width - c :
 							  KML_REDUCE_TILE;
 			if (op == KML_REDUCE_MAX)
-				kml_cols_max(p + off + c, red, w, acc);
+				kml_cols_max(p + off + c, red, w, out);
 			else
-				kml_cols_sum(p + off + c, red, w, acc);
-			for (j = 0; j < w; j++)
-				*out++ = kml_reduce_finish(acc[j], op, count);
+				kml_cols_sum(p + off + c, red, w, op, count,
+					     out);
+			out += w;
 		}
 	} while (kml_axes_next(keep, idx, &off));
 }
@@ -279,12 +343,10 @@ int kml_reduce(const struct kml_tensor *in, u32 axes, enum kml_reduce_op op,
 	if (!red.n)
 		kml_axes_add_unit(&red);
 
-	if (keep.stride[keep.n - 1] == 1 && keep.dim[keep.n - 1] > 1) {
-		kml_axes_add_unit(&red);
+	if (keep.stride[keep.n - 1] == 1 && keep.dim[keep.n - 1] > 1)
 		kml_reduce_cols(in->data, &keep, &red, op, numel / nout, out);
-	} else {
+	else
 		kml_reduce_rows(in->data, &keep, &red, op, numel / nout, out);
-	}
 	return (int)nout;
 }
 

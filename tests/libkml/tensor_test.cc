@@ -125,6 +125,45 @@ TEST(Tensor, ReduceRandomShapesAndViewsExact)
 	}
 }
 
+// Shapes wide and long enough for the vector paths: full and narrow column
+// tiles, contiguous runs with a tail, runs long enough to prefetch, every
+// axis mask, contiguous and permuted and strided views.
+TEST(Tensor, ReduceWideShapesExact)
+{
+	const std::vector<std::vector<uint32_t>> shapes = {
+		{3, 300, 37}, {2, 4099}, {33, 31, 16}, {256, 17}, {5, 2, 3, 1030},
+	};
+	std::mt19937_64 rng(22);
+	std::vector<int32_t> store(2 * 3 * 300 * 37 + 64), out(2 * 3 * 300 * 37);
+
+	for (auto &v : store)
+		v = rng() % 4 ? int32_t(rng() % 2000001) - 1000000 : int32_t(rng());
+	for (const auto &shape : shapes) {
+		uint32_t nd = uint32_t(shape.size());
+		for (int view = 0; view < 3; view++) {
+			kml_tensor t;
+			ASSERT_EQ(kml_tensor_init(&t, store.data(), nd, shape.data()), 0);
+			if (view == 1) { // first and last axes swapped
+				std::swap(t.dim[0], t.dim[nd - 1]);
+				std::swap(t.stride[0], t.stride[nd - 1]);
+			} else if (view == 2) { // every other element of the last axis
+				for (uint32_t k = 0; k < nd; k++)
+					t.stride[k] *= 2;
+			}
+			for (uint32_t axes = 0; axes < 1u << nd; axes++) {
+				for (auto op : {KML_REDUCE_SUM, KML_REDUCE_MAX, KML_REDUCE_MEAN}) {
+					auto ref = ref_reduce(t, axes, op);
+					int n = kml_reduce(&t, axes, op, out.data(), out.size());
+					ASSERT_EQ(n, int(ref.size()));
+					ASSERT_EQ(std::vector<int32_t>(out.begin(), out.begin() + n), ref)
+						<< "shape " << ::testing::PrintToString(shape) << " view " << view
+						<< " axes " << axes << " op " << op;
+				}
+			}
+		}
+	}
+}
+
 TEST(Tensor, ReduceSaturatesSum)
 {
 	std::vector<int32_t> v = {KML_Q16_MAX, KML_Q16_MAX, KML_Q16_MIN, KML_Q16_MIN, KML_Q16_MIN, 0};

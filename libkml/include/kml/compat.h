@@ -34,9 +34,12 @@ typedef uint64_t u64;
 /*
  * User space on x86-64 may run AVX2 clones of the bulk loops, chosen once
  * at load time (as NumPy does); integer results are the same either way.
- * The kernel has no FPU/SIMD context here and gets the plain functions.
+ * The kernel has no FPU/SIMD context here and gets the plain functions,
+ * never inlined, so that each keeps its own frame.
  */
-#if !defined(__KERNEL__) && defined(__x86_64__)
+#ifdef __KERNEL__
+#define KML_SIMD_CLONES	noinline
+#elif defined(__x86_64__)
 #define KML_SIMD_CLONES	__attribute__((target_clones("avx2", "default")))
 #else
 #define KML_SIMD_CLONES
