@@ -31,11 +31,36 @@ kml_sample sample(uint32_t i)
 	return s;
 }
 
+// One round: @producers threads push kSamples in total through @push (which
+// must not drop), the calling thread takes them out through @pop in batches
+// of 256 and yields when it finds nothing.
+template <typename Push, typename Pop>
+void move_samples(int producers, Push push, Pop pop)
+{
+	const uint64_t per_producer = kSamples / producers;
+	std::vector<std::thread> threads;
+
+	for (int p = 0; p < producers; p++)
+		threads.emplace_back([&push, per_producer] {
+			for (uint64_t i = 0; i < per_producer; i++)
+				push(sample(uint32_t(i)));
+		});
+	std::vector<kml_sample> out(256);
+	for (uint64_t got = 0; got < per_producer * producers;) {
+		size_t n = pop(out);
+		if (!n)
+			std::this_thread::yield();
+		got += n;
+		benchmark::DoNotOptimize(out.data());
+	}
+	for (auto &t : threads)
+		t.join();
+}
+
 // Dropping mode: a producer that finds the ring full retries after a
-// yield, as a bench must not drop. The consumer reads in batches of 256.
+// yield, as a bench must not drop.
 void BM_Ring(benchmark::State &state)
 {
-	const int producers = int(state.range(0));
 	const size_t bytes = 4096 + kSlots * sizeof(kml_sample);
 	std::unique_ptr<char, decltype(&std::free)> mem(
 		static_cast<char *>(std::aligned_alloc(4096, bytes)), &std::free);
@@ -48,73 +73,51 @@ void BM_Ring(benchmark::State &state)
 		kml_ring_init(&ring, ctrl, slots, kSlots);
 		kml::RingReader reader(ctrl, slots);
 
-		std::vector<std::thread> threads;
-		for (int p = 0; p < producers; p++)
-			threads.emplace_back([&ring, producers] {
-				for (uint64_t i = 0; i < kSamples / producers; i++) {
-					kml_sample s = sample(uint32_t(i));
-					while (!kml_ring_promise(&ring))
-						std::this_thread::yield();
-					kml_ring_emit(&ring, &s, true);
-				}
+		move_samples(
+			int(state.range(0)),
+			[&ring](const kml_sample &s) {
+				while (!kml_ring_promise(&ring))
+					std::this_thread::yield();
+				kml_ring_emit(&ring, &s, true);
+			},
+			[&reader](std::vector<kml_sample> &out) {
+				return reader.read(out);
 			});
-		std::vector<kml_sample> out(256);
-		uint64_t got = 0;
-		while (got < kSamples / producers * producers) {
-			size_t n = reader.read(out);
-			if (!n)
-				std::this_thread::yield();
-			got += n;
-			benchmark::DoNotOptimize(out.data());
-		}
-		for (auto &t : threads)
-			t.join();
 	}
 	state.SetItemsProcessed(int64_t(state.iterations() * kSamples));
 	state.SetLabel("kml_ring");
 }
 
+// The same bound (kSlots) and the same retry-after-yield when full.
 void BM_MutexDeque(benchmark::State &state)
 {
-	const int producers = int(state.range(0));
-
 	for (auto _ : state) {
 		std::mutex lock;
 		std::deque<kml_sample> q;
-		std::vector<std::thread> threads;
-		for (int p = 0; p < producers; p++)
-			threads.emplace_back([&, producers] {
-				for (uint64_t i = 0; i < kSamples / producers; i++) {
-					kml_sample s = sample(uint32_t(i));
-					for (;;) {
-						std::unique_lock g(lock);
+
+		move_samples(
+			int(state.range(0)),
+			[&](const kml_sample &s) {
+				for (;;) {
+					{
+						std::lock_guard g(lock);
 						if (q.size() < kSlots) {
 							q.push_back(s);
-							break;
+							return;
 						}
-						g.unlock();
-						std::this_thread::yield();
 					}
+					std::this_thread::yield();
 				}
-			});
-		std::vector<kml_sample> out(256);
-		uint64_t got = 0;
-		while (got < kSamples / producers * producers) {
-			size_t n = 0;
-			{
+			},
+			[&](std::vector<kml_sample> &out) {
 				std::lock_guard g(lock);
-				while (n < out.size() && !q.empty()) {
-					out[n++] = q.front();
+				size_t n = 0;
+				for (; n < out.size() && !q.empty(); n++) {
+					out[n] = q.front();
 					q.pop_front();
 				}
-			}
-			if (!n)
-				std::this_thread::yield();
-			got += n;
-			benchmark::DoNotOptimize(out.data());
-		}
-		for (auto &t : threads)
-			t.join();
+				return n;
+			});
 	}
 	state.SetItemsProcessed(int64_t(state.iterations() * kSamples));
 	state.SetLabel("mutex+deque");

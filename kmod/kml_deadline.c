@@ -86,7 +86,7 @@ static void kd_insert_one(struct kd_data *kd, struct request *rq,
 	int dir;
 
 	if (krq && !krq->dispatched)
-		krq->insert_ns = ktime_get_ns();
+		krq->rec.insert_ns = ktime_get_ns();
 	if (blk_mq_sched_try_insert_merge(q, rq, free))
 		return;
 	if (at_head || blk_rq_is_passthrough(rq)) {
@@ -294,24 +294,21 @@ static void kd_start(struct kd_data *kd, struct request *rq,
 	if (!krq)
 		return;
 	if (cand) {
-		memcpy(krq->features, cand->f, sizeof(krq->features));
-		krq->pred_ns = cand->pred;
-		krq->model_version = cand->version;
-		krq->flags = cand->pred ? KML_SAMPLE_PREDICTED : 0;
+		memcpy(krq->rec.features, cand->f, sizeof(krq->rec.features));
+		krq->rec.pred_ns = cand->pred;
+		krq->rec.model_version = cand->version;
 	} else if (kml_samples_wanted()) {
 		/* Model off: predict anyway, the samples train the next model. */
-		kd_features(kd, rq, now, krq->features);
-		krq->pred_ns = kd_predict(kd, krq->features,
-					  &krq->model_version);
-		krq->flags = krq->pred_ns ? KML_SAMPLE_PREDICTED : 0;
+		kd_features(kd, rq, now, krq->rec.features);
+		krq->rec.pred_ns = kd_predict(kd, krq->rec.features,
+					      &krq->rec.model_version);
 	} else {
-		krq->pred_ns = 0;
-		krq->flags = 0;
+		krq->rec.pred_ns = 0;
 	}
 	krq->dispatched = true;
-	krq->dispatch_ns = now;
+	krq->rec.dispatch_ns = now;
 	atomic_inc(&kd->inflight[dir]);
-	atomic64_add(krq->pred_ns, &kd->inflight_pred_ns);
+	atomic64_add(krq->rec.pred_ns, &kd->inflight_pred_ns);
 }
 
 static struct request *kd_dispatch_request(struct blk_mq_hw_ctx *hctx)
@@ -470,16 +467,14 @@ static void kd_prepare_request(struct request *rq)
 static void kd_leave_device(struct kd_data *kd, struct kd_rq *krq, int dir)
 {
 	atomic_dec(&kd->inflight[dir]);
-	atomic64_sub(krq->pred_ns, &kd->inflight_pred_ns);
+	atomic64_sub(krq->rec.pred_ns, &kd->inflight_pred_ns);
 	krq->dispatched = false;
 }
 
+/* Completions race on it without a lock: a lost update costs one sample. */
 static void kd_ewma_update(atomic64_t *ewma, u64 sample)
 {
-	u64 old = atomic64_read(ewma);
-
-	/* 1/8 weight to the new sample; a lost race costs one sample. */
-	atomic64_set(ewma, old ? old - (old >> 3) + (sample >> 3) : sample);
+	atomic64_set(ewma, kml_ewma(atomic64_read(ewma), sample));
 }
 
 /* IRQ context: atomics and the lock-free ring only. */
@@ -487,31 +482,19 @@ static void kd_completed_request(struct request *rq, u64 now)
 {
 	struct kd_data *kd = rq->q->elevator->elevator_data;
 	struct kd_rq *krq = kd_rq(rq);
-	struct kml_sample s = {
-		.version = KML_SAMPLE_VERSION,
-		.nr_features = KML_NR_FEATURES,
-	};
+	struct kml_sample s;
 	int dir = rq_data_dir(rq);
 
 	if (!krq || !krq->dispatched)
 		return;
 	kd_leave_device(kd, krq, dir);
-	kd_ewma_update(&kd->ewma_ns[dir], now - krq->dispatch_ns);
+	kd_ewma_update(&kd->ewma_ns[dir], now - krq->rec.dispatch_ns);
 	/* The window may have room now for requests we held back. */
 	if (READ_ONCE(kd->held))
 		blk_mq_run_hw_queues(rq->q, true);
 	if (!kml_samples_wanted() && !krq->ticket)
 		return;		/* nobody reads samples: skip building one */
-	s.op = req_op(rq) == REQ_OP_READ ? KML_OP_READ :
-	       req_op(rq) == REQ_OP_WRITE ? KML_OP_WRITE : KML_OP_OTHER;
-	s.flags = krq->flags;
-	s.dev = rq->q->disk ? MAJOR(disk_devt(rq->q->disk)) << 20 |
-			       MINOR(disk_devt(rq->q->disk)) : 0;
-	s.model_version = krq->model_version;
-	s.predicted_ns = krq->pred_ns;
-	s.service_ns = min_t(u64, now - krq->dispatch_ns, U32_MAX);
-	s.total_ns = min_t(u64, now - krq->insert_ns, U32_MAX);
-	memcpy(s.features, krq->features, sizeof(s.features));
+	kml_sample_build(&s, rq, &krq->rec, now);
 	kml_samples_emit(&s, krq->ticket);
 	krq->ticket = 0;
 	atomic64_inc(&kd->samples);

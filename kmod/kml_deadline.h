@@ -34,16 +34,23 @@ struct kd_class_queue {
 	u32 queued[2];
 };
 
-/* Per request, in rq->elv.priv[0]: what the sample needs at completion. */
-struct kd_rq {
+/*
+ * What is known about a request in flight, by kml-deadline and by shadow
+ * mode alike: all a sample needs at completion (kml_sample_build()).
+ */
+struct kml_rq_record {
 	u64 insert_ns;
-	u64 dispatch_ns;
-	u32 pred_ns;
+	u64 dispatch_ns;		/* issue to the device */
+	u32 pred_ns;			/* 0: no model */
 	u32 model_version;
-	u32 ticket;			/* ring promise (blocking mode) */
-	u8 flags;			/* KML_SAMPLE_* */
-	bool dispatched;
 	s32 features[KML_NR_FEATURES];
+};
+
+/* Per request, in rq->elv.priv[0]. */
+struct kd_rq {
+	struct kml_rq_record rec;
+	u32 ticket;			/* ring promise (blocking mode) */
+	bool dispatched;
 };
 
 struct kd_data {
@@ -103,6 +110,9 @@ struct kml_io_state {
 void kml_features(const struct kml_io_state *st, struct request *rq,
 		  u64 insert_ns, u64 now, s32 *f);
 u32 kml_predict_ns(const s32 *f, struct kml_work *work, u32 *model_version);
+void kml_sample_build(struct kml_sample *s, struct request *rq,
+		      const struct kml_rq_record *rec, u64 now);
+u64 kml_ewma(u64 avg, u64 sample);
 void kd_features(struct kd_data *kd, struct request *rq, u64 now,
 		 s32 *f);
 u32 kd_predict(struct kd_data *kd, const s32 *f, u32 *model_version);

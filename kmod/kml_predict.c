@@ -43,6 +43,43 @@ static s32 kd_log2_us(u64 ns)
 	return kml_feat_log2(1 + div_u64(ns, NSEC_PER_USEC));
 }
 
+static enum kml_op kml_op_of(struct request *rq)
+{
+	switch (req_op(rq)) {
+	case REQ_OP_READ:
+		return KML_OP_READ;
+	case REQ_OP_WRITE:
+		return KML_OP_WRITE;
+	default:
+		return KML_OP_OTHER;
+	}
+}
+
+/* Moving average giving 1/8 weight to each new sample. */
+u64 kml_ewma(u64 avg, u64 sample)
+{
+	return avg ? avg - (avg >> 3) + (sample >> 3) : sample;
+}
+
+/* The sample for @rq completing at @now; the caller adds source flags. */
+void kml_sample_build(struct kml_sample *s, struct request *rq,
+		      const struct kml_rq_record *rec, u64 now)
+{
+	dev_t devt = rq->q->disk ? disk_devt(rq->q->disk) : 0;
+
+	memset(s, 0, sizeof(*s));
+	s->version = KML_SAMPLE_VERSION;
+	s->op = kml_op_of(rq);
+	s->nr_features = KML_NR_FEATURES;
+	s->flags = rec->pred_ns ? KML_SAMPLE_PREDICTED : 0;
+	s->dev = devt ? MAJOR(devt) << 20 | MINOR(devt) : 0;
+	s->model_version = rec->model_version;
+	s->predicted_ns = rec->pred_ns;
+	s->service_ns = min_t(u64, now - rec->dispatch_ns, U32_MAX);
+	s->total_ns = min_t(u64, now - rec->insert_ns, U32_MAX);
+	memcpy(s->features, rec->features, sizeof(s->features));
+}
+
 /* The request's features given @st, what the queue and device look like. */
 void kml_features(const struct kml_io_state *st, struct request *rq,
 		  u64 insert_ns, u64 now, s32 *f)
@@ -50,8 +87,7 @@ void kml_features(const struct kml_io_state *st, struct request *rq,
 	sector_t pos = blk_rq_pos(rq);
 	u64 dist = pos > st->last_end ? pos - st->last_end : st->last_end - pos;
 
-	f[KD_F_OP] = req_op(rq) == REQ_OP_READ ? 0 :
-		     req_op(rq) == REQ_OP_WRITE ? Q16(1) : Q16(2);
+	f[KD_F_OP] = kml_op_of(rq) << 16;	/* 0 read, 1 write, 2 other */
 	f[KD_F_SIZE] = kml_feat_log2(blk_rq_bytes(rq));
 	f[KD_F_DISTANCE] = kml_feat_log2(1 + dist);
 	f[KD_F_QUEUED_READS] = kd_count(st->queued[READ]);
@@ -81,7 +117,7 @@ void kd_features(struct kd_data *kd, struct request *rq, u64 now, s32 *f)
 		st.queued[READ] += kd->cls[c].queued[READ];
 		st.queued[WRITE] += kd->cls[c].queued[WRITE];
 	}
-	kml_features(&st, rq, krq ? krq->insert_ns : 0, now, f);
+	kml_features(&st, rq, krq ? krq->rec.insert_ns : 0, now, f);
 }
 
 /* 2^(y) microseconds in ns, y in Q16; 2^frac by a quadratic (< 0.3 %). */

@@ -54,6 +54,11 @@ long kml_ring_reclaim(struct kml_ring *r)
 	return tail - seen;
 }
 
+static void kml_ring_drop(struct kml_ring *r)
+{
+	atomic64_inc(&r->dropped);
+}
+
 static bool kml_ring_take_credit(struct kml_ring *r)
 {
 	if (atomic_long_dec_if_positive(&r->credits) >= 0)
@@ -104,12 +109,6 @@ bool kml_ring_emit(struct kml_ring *r, const struct kml_sample *s,
 	/* Pairs with the consumer's acquire of seq: the slot is complete. */
 	smp_store_release(&slot->seq, (u32)(pos + 1));
 	return true;
-}
-
-/* A sample that could not even be built (e.g. no ring yet) still counts. */
-void kml_ring_drop(struct kml_ring *r)
-{
-	atomic64_inc(&r->dropped);
 }
 
 void kml_ring_stats(struct kml_ring *r, struct kml_ring_stats *st)

@@ -49,7 +49,6 @@ bool kml_ring_promise(struct kml_ring *r);
 void kml_ring_unpromise(struct kml_ring *r);
 bool kml_ring_emit(struct kml_ring *r, const struct kml_sample *s,
 		   bool promised);
-void kml_ring_drop(struct kml_ring *r);
 void kml_ring_stats(struct kml_ring *r, struct kml_ring_stats *st);
 void kml_ring_reset_counters(struct kml_ring *r);
 

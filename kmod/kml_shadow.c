@@ -29,11 +29,7 @@
 
 struct ks_req {
 	struct request *rq;		/* NULL: free */
-	u64 insert_ns;
-	u64 issue_ns;
-	u32 pred_ns;
-	u32 model_version;
-	s32 f[KML_NR_FEATURES];
+	struct kml_rq_record rec;	/* dispatch_ns 0: not issued yet */
 };
 
 struct ks_disk {
@@ -75,7 +71,7 @@ static struct ks_disk *ks_find(struct request *rq)
  */
 static bool ks_stale(struct ks_disk *d, struct ks_req *r, u64 now)
 {
-	if (!r->rq || r->issue_ns || now - r->insert_ns < KS_STALE_NS)
+	if (!r->rq || r->rec.dispatch_ns || now - r->rec.insert_ns < KS_STALE_NS)
 		return false;
 	if (d->st.queued[rq_data_dir(r->rq)])
 		d->st.queued[rq_data_dir(r->rq)]--;
@@ -117,7 +113,7 @@ static void ks_on_insert(void *data, struct request *rq)
 			r->rq = rq;
 			d->st.queued[rq_data_dir(rq)]++;
 		}
-		r->insert_ns = ktime_get_ns();
+		r->rec.insert_ns = ktime_get_ns();
 	} else {
 		d->lost++;
 	}
@@ -140,10 +136,11 @@ static void ks_on_issue(void *data, struct request *rq)
 		now = ktime_get_ns();
 		if (d->st.queued[dir])
 			d->st.queued[dir]--;
-		kml_features(&d->st, rq, r->insert_ns, now, r->f);
-		r->model_version = 0;
-		r->pred_ns = kml_predict_ns(r->f, &d->work, &r->model_version);
-		r->issue_ns = now;
+		kml_features(&d->st, rq, r->rec.insert_ns, now, r->rec.features);
+		r->rec.model_version = 0;
+		r->rec.pred_ns = kml_predict_ns(r->rec.features, &d->work,
+						&r->rec.model_version);
+		r->rec.dispatch_ns = now;
 		d->st.inflight++;
 		d->st.last_end = blk_rq_pos(rq) + blk_rq_sectors(rq);
 		if (dir == WRITE)
@@ -156,42 +153,27 @@ static void ks_on_complete(void *data, struct request *rq, blk_status_t error,
 			   unsigned int nr_bytes)
 {
 	struct ks_disk *d = ks_find(rq);
-	struct kml_sample s = {
-		.version = KML_SAMPLE_VERSION,
-		.nr_features = KML_NR_FEATURES,
-		.flags = KML_SAMPLE_SHADOW,
-	};
+	struct kml_sample s;
 	unsigned long flags;
 	struct ks_req *r;
 	int dir = rq_data_dir(rq);
-	u64 now, service;
+	u64 now;
 
 	/* Partial completions fire too; the sample is for the last one. */
 	if (!d || blk_rq_is_passthrough(rq) || nr_bytes < blk_rq_bytes(rq))
 		return;
 	spin_lock_irqsave(&d->lock, flags);
 	r = ks_slot(d, rq, false);
-	if (!r || !r->issue_ns) {
+	if (!r || !r->rec.dispatch_ns) {
 		if (r)
 			r->rq = NULL;
 		spin_unlock_irqrestore(&d->lock, flags);
 		return;
 	}
 	now = ktime_get_ns();
-	service = now - r->issue_ns;
-	s.op = req_op(rq) == REQ_OP_READ ? KML_OP_READ :
-	       req_op(rq) == REQ_OP_WRITE ? KML_OP_WRITE : KML_OP_OTHER;
-	s.dev = MAJOR(d->devt) << 20 | MINOR(d->devt);
-	s.model_version = r->model_version;
-	s.predicted_ns = r->pred_ns;
-	if (r->pred_ns)
-		s.flags |= KML_SAMPLE_PREDICTED;
-	s.service_ns = min_t(u64, service, U32_MAX);
-	s.total_ns = min_t(u64, now - r->insert_ns, U32_MAX);
-	memcpy(s.features, r->f, sizeof(s.features));
-	d->st.ewma_ns[dir] = d->st.ewma_ns[dir] ?
-		d->st.ewma_ns[dir] - (d->st.ewma_ns[dir] >> 3) + (service >> 3) :
-		service;
+	kml_sample_build(&s, rq, &r->rec, now);
+	s.flags |= KML_SAMPLE_SHADOW;
+	d->st.ewma_ns[dir] = kml_ewma(d->st.ewma_ns[dir], now - r->rec.dispatch_ns);
 	if (d->st.inflight)
 		d->st.inflight--;
 	memset(r, 0, sizeof(*r));
