@@ -33,15 +33,13 @@
 #include "kml_deadline.h"
 #include "kml_elv_compat.h"
 
-static struct kmem_cache *kd_rq_cache;
-
 /* Instances to kick when blocking mode lets held requests go. */
 static LIST_HEAD(kd_instances);
 static DEFINE_SPINLOCK(kd_instances_lock);
 
-static enum kd_class kd_class_of(struct request *rq)
+static enum kd_class kd_class_of_prio(unsigned short ioprio)
 {
-	switch (IOPRIO_PRIO_CLASS(req_get_ioprio(rq))) {
+	switch (IOPRIO_PRIO_CLASS(ioprio)) {
 	case IOPRIO_CLASS_RT:
 		return KD_RT;
 	case IOPRIO_CLASS_IDLE:
@@ -49,6 +47,11 @@ static enum kd_class kd_class_of(struct request *rq)
 	default:
 		return KD_BE;
 	}
+}
+
+static enum kd_class kd_class_of(struct request *rq)
+{
+	return kd_class_of_prio(req_get_ioprio(rq));
 }
 
 static struct kd_rq *kd_rq(struct request *rq)
@@ -61,12 +64,18 @@ static struct rb_root *kd_sort_root(struct kd_data *kd, struct request *rq)
 	return &kd->cls[kd_class_of(rq)].sort[rq_data_dir(rq)];
 }
 
-/* Take @rq out of every structure it is queued on. Under kd->lock. */
+/*
+ * Take @rq out of every structure it is queued on. Under kd->lock. An
+ * insert merge (kd_insert_one()) hands over a request that was never queued
+ * here: its rb_node is still clear and there is nothing to undo.
+ */
 static void kd_remove(struct kd_data *kd, struct request *rq)
 {
 	enum kd_class c = kd_class_of(rq);
 	int dir = rq_data_dir(rq);
 
+	if (RB_EMPTY_NODE(&rq->rb_node))
+		return;
 	if (kd->next_rq[c][dir] == rq)
 		kd->next_rq[c][dir] = elv_rb_latter_request(kd->q, rq);
 	list_del_init(&rq->queuelist);
@@ -82,11 +91,12 @@ static void kd_insert_one(struct kd_data *kd, struct request *rq,
 {
 	struct request_queue *q = kd->q;
 	struct kd_rq *krq = kd_rq(rq);
+	u64 now = ktime_get_ns();
 	enum kd_class c;
 	int dir;
 
 	if (krq && !krq->dispatched)
-		krq->rec.insert_ns = ktime_get_ns();
+		krq->rec.insert_ns = now;
 	if (blk_mq_sched_try_insert_merge(q, rq, free))
 		return;
 	if (at_head || blk_rq_is_passthrough(rq)) {
@@ -104,7 +114,7 @@ static void kd_insert_one(struct kd_data *kd, struct request *rq,
 		if (!q->last_merge)
 			q->last_merge = rq;
 	}
-	rq->fifo_time = ktime_get_ns() + kd->expire_ns[dir];
+	rq->fifo_time = now + kd->expire_ns[dir];
 	list_add_tail(&rq->queuelist, &kd->cls[c].fifo[dir]);
 	kd->cls[c].queued[dir]++;
 }
@@ -198,9 +208,9 @@ static void kd_evaluate(struct kd_data *kd, struct kd_candidate *cand,
 /* Would dispatching @w keep the predicted work in the device in the window? */
 static bool kd_write_admitted(struct kd_data *kd, const struct kd_candidate *w)
 {
-	if (!atomic_read(&kd->inflight[WRITE]))
+	if (!kd_inflight(kd, WRITE))
 		return true;	/* one write always flows */
-	return atomic64_read(&kd->inflight_pred_ns) + w->pred <= kd->window_ns;
+	return kd_inflight_pred_ns(kd) + w->pred <= kd->window_ns;
 }
 
 /*
@@ -239,7 +249,7 @@ static struct request *kd_pick_model(struct kd_data *kd, enum kd_class c,
 			    !kd_expired(whead, now) ?
 			    kd->next_rq[c][WRITE] : whead, now);
 		if (kd_write_admitted(kd, &w) &&
-		    (!rhead || !atomic_read(&kd->inflight[WRITE]) ||
+		    (!rhead || !kd_inflight(kd, WRITE) ||
 		     w.slack < r.slack)) {
 			*out = w;
 			return w.rq;
@@ -307,8 +317,9 @@ static void kd_start(struct kd_data *kd, struct request *rq,
 	}
 	krq->dispatched = true;
 	krq->rec.dispatch_ns = now;
-	atomic_inc(&kd->inflight[dir]);
-	atomic64_add(krq->rec.pred_ns, &kd->inflight_pred_ns);
+	WRITE_ONCE(kd->pred_dispatched_ns,
+		   kd->pred_dispatched_ns + krq->rec.pred_ns);
+	WRITE_ONCE(kd->dispatched[dir], kd->dispatched[dir] + 1);
 }
 
 static struct request *kd_dispatch_request(struct blk_mq_hw_ctx *hctx)
@@ -317,6 +328,7 @@ static struct request *kd_dispatch_request(struct blk_mq_hw_ctx *hctx)
 	struct kd_candidate cand;
 	struct request *rq, *classic;
 	u64 now = ktime_get_ns();
+	bool held = false;
 	u32 ticket = 0;
 	enum kd_class c;
 
@@ -346,6 +358,15 @@ static struct request *kd_dispatch_request(struct blk_mq_hw_ctx *hctx)
 		}
 		goto out;
 	}
+	/*
+	 * Only a queued write can be held back. Announce the hold before
+	 * the window is read: a completion that frees room after that read
+	 * then sees the flag and re-runs the queue.
+	 */
+	if (kd->cls[c].queued[WRITE]) {
+		WRITE_ONCE(kd->held, true);
+		smp_mb();	/* pairs with kd_completed_request() */
+	}
 	/* What plain deadline would do, to count the decisions we change. */
 	classic = kd_pick_deadline(kd, c, now);
 	cand.rq = NULL;
@@ -353,6 +374,7 @@ static struct request *kd_dispatch_request(struct blk_mq_hw_ctx *hctx)
 	kd->decisions++;
 	if (rq != classic)
 		kd->model_changed++;
+	held = !rq;
 	if (rq) {
 		kd->batch_dir = rq_data_dir(rq);
 		kd_remove(kd, rq);
@@ -363,7 +385,8 @@ out:
 		kd_rq(rq)->ticket = ticket;
 	else if (ticket)
 		kml_samples_unpromise(ticket);
-	kd->held = !rq;
+	if (READ_ONCE(kd->held) != held)	/* keep the line clean */
+		WRITE_ONCE(kd->held, held);
 	spin_unlock(&kd->lock);
 	return rq;
 }
@@ -388,18 +411,20 @@ static int kd_request_merge(struct request_queue *q, struct request **rq,
 			    struct bio *bio)
 {
 	struct kd_data *kd = q->elevator->elevator_data;
+	enum kd_class c = kd_class_of_prio(bio_prio(bio));
 	struct request *__rq;
-	int c, dir = bio_data_dir(bio);
 
 	if (!kd->front_merges)
 		return ELEVATOR_NO_MERGE;
-	/* A request that starts where the bio ends takes it at its front. */
-	for (c = 0; c < KD_NR_CLASSES; c++) {
-		__rq = elv_rb_find(&kd->cls[c].sort[dir], bio_end_sector(bio));
-		if (__rq && elv_bio_merge_ok(__rq, bio)) {
-			*rq = __rq;
-			return ELEVATOR_FRONT_MERGE;
-		}
+	/*
+	 * A request that starts where the bio ends takes it at its front;
+	 * only one of the bio's own priority can (blk_rq_merge_ok()).
+	 */
+	__rq = elv_rb_find(&kd->cls[c].sort[bio_data_dir(bio)],
+			   bio_end_sector(bio));
+	if (__rq && elv_bio_merge_ok(__rq, bio)) {
+		*rq = __rq;
+		return ELEVATOR_FRONT_MERGE;
 	}
 	return ELEVATOR_NO_MERGE;
 }
@@ -449,26 +474,34 @@ static void kd_requests_merged(struct request_queue *q, struct request *rq,
 
 /* --- per-request life cycle --------------------------------------------- */
 
+/*
+ * The record lives in the hardware queue's table, at the request's
+ * scheduler tag: no allocation per request (which costs more than all of
+ * the scheduling when the device is fast).
+ */
 static void kd_prepare_request(struct request *rq)
 {
-	/* May run where sleeping is not allowed; a miss only loses a sample. */
-	struct kd_rq *krq = kmem_cache_zalloc(kd_rq_cache,
-					      GFP_NOWAIT | __GFP_NOWARN);
+	struct kd_hctx *h = rq->mq_hctx->sched_data;
+	struct kd_rq *krq = NULL;
 
-	rq->elv.priv[0] = krq;
-	if (!krq) {
+	if (h && rq->internal_tag < h->nr) {
+		krq = &h->rqs[rq->internal_tag];
+		memset(krq, 0, sizeof(*krq));
+	} else {
 		struct kd_data *kd = rq->q->elevator->elevator_data;
 
-		atomic64_inc(&kd->no_priv);
+		atomic64_inc(&kd->no_priv);	/* a lost sample, nothing else */
 	}
+	rq->elv.priv[0] = krq;
 }
 
 /* A dispatched request leaves the device: undo kd_start()'s accounting. */
 static void kd_leave_device(struct kd_data *kd, struct kd_rq *krq, int dir)
 {
-	atomic_dec(&kd->inflight[dir]);
-	atomic64_sub(krq->rec.pred_ns, &kd->inflight_pred_ns);
 	krq->dispatched = false;
+	if (krq->rec.pred_ns)
+		atomic64_add(krq->rec.pred_ns, &kd->pred_completed_ns);
+	atomic_inc(&kd->completed[dir]);
 }
 
 /* Completions race on it without a lock: a lost update costs one sample. */
@@ -487,11 +520,14 @@ static void kd_completed_request(struct request *rq, u64 now)
 
 	if (!krq || !krq->dispatched)
 		return;
-	kd_leave_device(kd, krq, dir);
 	kd_ewma_update(&kd->ewma_ns[dir], now - krq->rec.dispatch_ns);
+	kd_leave_device(kd, krq, dir);
 	/* The window may have room now for requests we held back. */
-	if (READ_ONCE(kd->held))
+	smp_mb__after_atomic();	/* pairs with kd_dispatch_request() */
+	if (READ_ONCE(kd->held)) {
+		atomic64_inc(&kd->window_kicks);
 		blk_mq_run_hw_queues(rq->q, true);
+	}
 	if (!kml_samples_wanted() && !krq->ticket)
 		return;		/* nobody reads samples: skip building one */
 	kml_sample_build(&s, rq, &krq->rec, now);
@@ -522,10 +558,30 @@ static void kd_finish_request(struct request *rq)
 	if (krq->dispatched)
 		kd_requeue_request(rq);
 	rq->elv.priv[0] = NULL;
-	kmem_cache_free(kd_rq_cache, krq);
 }
 
 /* --- queue life cycle ------------------------------------------------------ */
+
+/*
+ * One record per scheduler tag of @hctx. The table only grows, when
+ * nr_requests grows past the tags allocated so far; the queue is frozen
+ * then, so no request holds a record of the old table.
+ */
+static int kd_size_records(struct blk_mq_hw_ctx *hctx)
+{
+	struct kd_hctx *old = hctx->sched_data, *h;
+	u32 nr = hctx->sched_tags->nr_tags;
+
+	if (old && old->nr >= nr)
+		return 0;
+	h = kvzalloc_node(struct_size(h, rqs, nr), GFP_KERNEL, hctx->numa_node);
+	if (!h)
+		return -ENOMEM;
+	h->nr = nr;
+	hctx->sched_data = h;
+	kvfree(old);
+	return 0;
+}
 
 static void kd_depth_updated(struct blk_mq_hw_ctx *hctx)
 {
@@ -536,12 +592,26 @@ static void kd_depth_updated(struct blk_mq_hw_ctx *hctx)
 	kd->async_depth = max(1UL, 3 * q->nr_requests / 4);
 	sbitmap_queue_min_shallow_depth(&hctx->sched_tags->bitmap_tags,
 					kd->async_depth);
+	/* Failing to grow leaves requests past the old size without a record. */
+	if (kd_size_records(hctx))
+		pr_warn_ratelimited("no memory for %u request records\n",
+				    hctx->sched_tags->nr_tags);
 }
 
 static int kd_init_hctx(struct blk_mq_hw_ctx *hctx, unsigned int idx)
 {
+	int ret = kd_size_records(hctx);
+
+	if (ret)
+		return ret;
 	kd_depth_updated(hctx);
 	return 0;
+}
+
+static void kd_exit_hctx(struct blk_mq_hw_ctx *hctx, unsigned int idx)
+{
+	kvfree(hctx->sched_data);
+	hctx->sched_data = NULL;
 }
 
 static void kd_limit_depth(blk_opf_t opf, struct blk_mq_alloc_data *data)
@@ -639,6 +709,7 @@ static struct elevator_type kd_elevator = {
 		.init_sched = kd_init_sched,
 		.exit_sched = kd_exit_sched,
 		.init_hctx = kd_init_hctx,
+		.exit_hctx = kd_exit_hctx,
 	},
 	.elevator_attrs = kd_attrs,
 #ifdef CONFIG_BLK_DEBUG_FS
@@ -650,16 +721,10 @@ static struct elevator_type kd_elevator = {
 
 int kml_deadline_init(void)
 {
-	int ret;
+	int ret = elv_register(&kd_elevator);
 
-	kd_rq_cache = KMEM_CACHE(kd_rq, 0);
-	if (!kd_rq_cache)
-		return -ENOMEM;
-	ret = elv_register(&kd_elevator);
-	if (ret) {
-		kmem_cache_destroy(kd_rq_cache);
+	if (ret)
 		return ret;
-	}
 	kml_samples_set_kick(kd_kick_all);
 	return 0;
 }
@@ -668,5 +733,4 @@ void kml_deadline_exit(void)
 {
 	kml_samples_set_kick(NULL);
 	elv_unregister(&kd_elevator);
-	kmem_cache_destroy(kd_rq_cache);
 }

@@ -46,11 +46,17 @@ struct kml_rq_record {
 	s32 features[KML_NR_FEATURES];
 };
 
-/* Per request, in rq->elv.priv[0]. */
+/* Per request, in rq->elv.priv[0]; it lives in struct kd_hctx. */
 struct kd_rq {
 	struct kml_rq_record rec;
 	u32 ticket;			/* ring promise (blocking mode) */
 	bool dispatched;
+};
+
+/* Per hardware queue (hctx->sched_data): a record per scheduler tag. */
+struct kd_hctx {
+	u32 nr;
+	struct kd_rq rqs[] __counted_by(nr);
 };
 
 struct kd_data {
@@ -77,17 +83,25 @@ struct kd_data {
 	u64 read_target_ns;
 	u64 window_ns;
 
-	/* What the device holds, updated at dispatch and (IRQ) completion. */
-	atomic_t inflight[2];
-	atomic64_t inflight_pred_ns;
 	sector_t last_end;		/* end of the last dispatched request */
 	u64 last_write_ns;
-	atomic64_t ewma_ns[2];		/* recent service latency per direction */
-	bool held;			/* a dispatch call returned nothing */
 	struct kml_work work;		/* inference scratch, under lock */
 
+	/*
+	 * What the device holds: counted up at dispatch, under the lock, and
+	 * down at (IRQ) completion, in a cache line of its own so that
+	 * completions on one CPU do not pull the lock and the queues away
+	 * from dispatch on another. kd_inflight() is the difference.
+	 */
+	u32 dispatched[2];
+	u64 pred_dispatched_ns;
+	atomic_t completed[2] ____cacheline_aligned_in_smp;
+	atomic64_t pred_completed_ns;
+	atomic64_t ewma_ns[2];		/* recent service latency per direction */
+	bool held;			/* the window holds back queued work */
+
 	/* Statistics. */
-	atomic64_t hist[KD_HIST_BUCKETS];
+	atomic64_t hist[KD_HIST_BUCKETS] ____cacheline_aligned_in_smp;
 	u64 predictions;
 	u64 decisions;
 	u64 model_changed;
@@ -96,7 +110,21 @@ struct kd_data {
 	u64 ring_held;
 	atomic64_t samples;
 	atomic64_t no_priv;
+	atomic64_t window_kicks;	/* completions that re-ran the queue */
 };
+
+/* Requests of direction @dir in the device (exact under kd->lock). */
+static inline u32 kd_inflight(const struct kd_data *kd, int dir)
+{
+	return READ_ONCE(kd->dispatched[dir]) - (u32)atomic_read(&kd->completed[dir]);
+}
+
+/* Predicted service time of everything in the device. */
+static inline u64 kd_inflight_pred_ns(const struct kd_data *kd)
+{
+	return READ_ONCE(kd->pred_dispatched_ns) -
+	       (u64)atomic64_read(&kd->pred_completed_ns);
+}
 
 /* kml_predict.c: what a request looks like to the model, and its answer */
 struct kml_io_state {
@@ -107,12 +135,17 @@ struct kml_io_state {
 	u32 inflight;			/* in the device */
 };
 
+/* Moving average giving 1/8 weight to each new sample. */
+static inline u64 kml_ewma(u64 avg, u64 sample)
+{
+	return avg ? avg - (avg >> 3) + (sample >> 3) : sample;
+}
+
 void kml_features(const struct kml_io_state *st, struct request *rq,
 		  u64 insert_ns, u64 now, s32 *f);
 u32 kml_predict_ns(const s32 *f, struct kml_work *work, u32 *model_version);
 void kml_sample_build(struct kml_sample *s, struct request *rq,
 		      const struct kml_rq_record *rec, u64 now);
-u64 kml_ewma(u64 avg, u64 sample);
 void kd_features(struct kd_data *kd, struct request *rq, u64 now,
 		 s32 *f);
 u32 kd_predict(struct kd_data *kd, const s32 *f, u32 *model_version);

@@ -71,16 +71,16 @@ static ssize_t kd_stats_show(struct elevator_queue *e, char *page)
 	struct kd_data *kd = kd_of(e);
 
 	return sysfs_emit(page,
-			  "decisions %llu\nmodel_changed %llu\nmodel_held %llu\nmodel_read_only %llu\nring_held %llu\nsamples %lld\nno_priv %lld\ninflight_reads %d\ninflight_writes %d\ninflight_pred_us %lld\n",
+			  "decisions %llu\nmodel_changed %llu\nmodel_held %llu\nmodel_read_only %llu\nring_held %llu\nsamples %lld\nno_priv %lld\nwindow_kicks %lld\ninflight_reads %d\ninflight_writes %d\ninflight_pred_us %lld\n",
 			  READ_ONCE(kd->decisions), READ_ONCE(kd->model_changed),
 			  READ_ONCE(kd->model_held),
 			  READ_ONCE(kd->model_read_only), READ_ONCE(kd->ring_held),
 			  atomic64_read(&kd->samples),
 			  atomic64_read(&kd->no_priv),
-			  atomic_read(&kd->inflight[READ]),
-			  atomic_read(&kd->inflight[WRITE]),
-			  div_s64(atomic64_read(&kd->inflight_pred_ns),
-				  NSEC_PER_USEC));
+			  atomic64_read(&kd->window_kicks),
+			  (int)kd_inflight(kd, READ),
+			  (int)kd_inflight(kd, WRITE),
+			  div_s64((s64)kd_inflight_pred_ns(kd), NSEC_PER_USEC));
 }
 
 /* One line per log2 bucket: "<upper bound in ns> <count>". */
@@ -140,9 +140,9 @@ static int kd_state_show(void *data, struct seq_file *m)
 		   kd->batch_dir == READ ? "read" : "write", kd->batch_count,
 		   kd->fifo_batch, kd->starved);
 	seq_printf(m, "device: %d reads, %d writes, predicted %lld us (window %llu us)\n",
-		   atomic_read(&kd->inflight[READ]),
-		   atomic_read(&kd->inflight[WRITE]),
-		   div_s64(atomic64_read(&kd->inflight_pred_ns), NSEC_PER_USEC),
+		   (int)kd_inflight(kd, READ),
+		   (int)kd_inflight(kd, WRITE),
+		   div_s64((s64)kd_inflight_pred_ns(kd), NSEC_PER_USEC),
 		   div_u64(kd->window_ns, NSEC_PER_USEC));
 	seq_printf(m, "recent service: read %lld us, write %lld us\n",
 		   div_s64(atomic64_read(&kd->ewma_ns[READ]), NSEC_PER_USEC),

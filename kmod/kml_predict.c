@@ -55,12 +55,6 @@ static enum kml_op kml_op_of(struct request *rq)
 	}
 }
 
-/* Moving average giving 1/8 weight to each new sample. */
-u64 kml_ewma(u64 avg, u64 sample)
-{
-	return avg ? avg - (avg >> 3) + (sample >> 3) : sample;
-}
-
 /* The sample for @rq completing at @now; the caller adds source flags. */
 void kml_sample_build(struct kml_sample *s, struct request *rq,
 		      const struct kml_rq_record *rec, u64 now)
@@ -108,8 +102,7 @@ void kd_features(struct kd_data *kd, struct request *rq, u64 now, s32 *f)
 		.last_write_ns = kd->last_write_ns,
 		.ewma_ns = { atomic64_read(&kd->ewma_ns[READ]),
 			     atomic64_read(&kd->ewma_ns[WRITE]) },
-		.inflight = atomic_read(&kd->inflight[READ]) +
-			    atomic_read(&kd->inflight[WRITE]),
+		.inflight = kd_inflight(kd, READ) + kd_inflight(kd, WRITE),
 	};
 	int c;
 

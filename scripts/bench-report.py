@@ -6,8 +6,11 @@ Usage: bench-report.py RESULTS_DIR [--deadline-ms MS] [--baseline SCHED]
 RESULTS_DIR holds one folder per workload, each with <sched>-<repeat>.json
 (fio json+). Per workload and scheduler: read latency mean/p50/p99/p99.9
 (mean of the repeats, and the stddev of p99 across them), the share of reads
-slower than the deadline, read IOPS and write MB/s; ratios against the
-baseline scheduler measured in the same boot.
+slower than the deadline, read IOPS (and its stddev across repeats, in %)
+and write MB/s. Ratios against the baseline scheduler are paired: in each
+repeat, this scheduler's figure over the baseline's from the same repeat of
+the same boot; the table shows the median of those ratios, which cancels
+the slow drifts of a shared host that a ratio of means keeps.
 """
 import argparse
 import glob
@@ -66,12 +69,26 @@ def job_stats(path, deadline_ns):
     }
 
 
+def stdev(xs):
+    return statistics.stdev(xs) if len(xs) > 1 else 0.0
+
+
 def summarize(runs):
+    """runs: {repeat: job_stats}."""
+    runs = list(runs.values())
     keys = [k for k in runs[0] if k != "bins"]
     out = {k: statistics.mean(r[k] for r in runs) for k in keys}
-    out["p99_ms_stddev"] = statistics.stdev([r["p99_ms"] for r in runs]) if len(runs) > 1 else 0.0
+    out["p99_ms_stddev"] = stdev([r["p99_ms"] for r in runs])
+    out["read_iops_stddev"] = stdev([r["read_iops"] for r in runs])
     out["repeats"] = len(runs)
     return out
+
+
+def paired_ratio(runs, base, key):
+    """Median over repeats of runs[r][key] / base[r][key]; nan if none."""
+    ratios = [runs[r][key] / base[r][key] for r in runs
+              if r in base and base[r][key]]
+    return statistics.median(ratios) if ratios else math.nan
 
 
 def load(results, deadline_ns):
@@ -82,10 +99,42 @@ def load(results, deadline_ns):
         for path in sorted(glob.glob(os.path.join(wdir, "*-[0-9]*.json"))):
             m = re.match(r"(.+)-(\d+)\.json$", os.path.basename(path))
             name = NAMES.get(m.group(1), m.group(1))
-            per.setdefault(name, []).append(job_stats(path, deadline_ns))
+            per.setdefault(name, {})[int(m.group(2))] = job_stats(path, deadline_ns)
         if per:
             data[workload] = per
     return data
+
+
+def plot_training(plt, results, workload):
+    """Held-out accuracy of each kmld round while it trained (kmlt runs)."""
+    rep = os.path.join(results, workload, "kmld-report.json")
+    if not os.path.exists(rep):
+        return None
+    with open(rep) as f:
+        hist = json.load(f).get("history") or []
+    if not hist:
+        return None
+    t = [h["t_s"] for h in hist]
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    ax.plot(t, [h["accuracy"] for h in hist], "o-", label="trained model (held-out)")
+    ax.plot(t, [h["majority_accuracy"] for h in hist], "s--", label="majority class")
+    running = [(x, h["running_model_accuracy"]) for x, h in zip(t, hist)
+               if h.get("running_model_accuracy") is not None]
+    if running:
+        ax.plot(*zip(*running), "^:", label="model the kernel ran")
+    for x, h in zip(t, hist):
+        ax.annotate(f"{h['train_samples']}", (x, h["accuracy"]), textcoords="offset points",
+                    xytext=(0, 6), ha="center", fontsize=7)
+    ax.set_xlabel("seconds of training (labels: training samples)")
+    ax.set_ylabel("accuracy of the miss/hit label")
+    ax.set_title(f"{workload}: kmld accuracy during online training")
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    path = os.path.join(results, f"{workload}-training.png")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
 
 
 def plot(data, results):
@@ -98,7 +147,7 @@ def plot(data, results):
         fig, ax = plt.subplots(figsize=(7, 4.5))
         for sched, runs in per.items():
             bins = {}
-            for r in runs:
+            for r in runs.values():
                 for ns, c in r["bins"].items():
                     bins[ns] = bins.get(ns, 0) + c
             xs = sorted(bins)
@@ -120,6 +169,11 @@ def plot(data, results):
         fig.savefig(path, dpi=120)
         plt.close(fig)
         paths.append(path)
+
+    for workload in data:
+        path = plot_training(plt, results, workload)
+        if path:
+            paths.append(path)
 
     fig, ax = plt.subplots(figsize=(8, 4.5))
     workloads = list(data)
@@ -162,20 +216,20 @@ def main():
     summary = {}
     for workload, per in data.items():
         summary[workload] = {s: summarize(runs) for s, runs in per.items()}
-        base = summary[workload].get(args.baseline)
+        base = per.get(args.baseline)
         print(f"\n{workload} (reads over {args.deadline_ms:g} ms count as missed;"
               f" ratios vs {args.baseline} in the same boot)")
         print(f"{'scheduler':<16}{'n':>2} {'mean':>7} {'p50':>7} {'p99':>8} {'±':>6}"
-              f" {'p99.9':>8} {'missed':>7} {'rIOPS':>7} {'wMB/s':>6} {'cpu%':>5}"
+              f" {'p99.9':>8} {'missed':>7} {'rIOPS':>7} {'±%':>4} {'wMB/s':>6} {'cpu%':>5}"
               f" {'p99×':>6} {'wMB×':>6} {'IOPS×':>6}")
         for sched, s in summary[workload].items():
-            r99 = s["p99_ms"] / base["p99_ms"] if base and base["p99_ms"] else math.nan
-            rw = s["write_mbs"] / base["write_mbs"] if base and base["write_mbs"] else math.nan
-            ri = s["read_iops"] / base["read_iops"] if base and base["read_iops"] else math.nan
+            r99, rw, ri = (paired_ratio(per[sched], base or {}, k)
+                           for k in ("p99_ms", "write_mbs", "read_iops"))
             s["p99_ratio"], s["write_ratio"], s["iops_ratio"] = r99, rw, ri
+            iops_sd = 100 * s["read_iops_stddev"] / s["read_iops"] if s["read_iops"] else 0.0
             print(f"{sched:<16}{s['repeats']:>2} {s['read_mean_ms']:>7.2f} {s['p50_ms']:>7.2f}"
                   f" {s['p99_ms']:>8.2f} {s['p99_ms_stddev']:>6.2f} {s['p99.9_ms']:>8.2f}"
-                  f" {100 * s['read_over_deadline']:>6.2f}% {s['read_iops']:>7.0f}"
+                  f" {100 * s['read_over_deadline']:>6.2f}% {s['read_iops']:>7.0f} {iops_sd:>4.0f}"
                   f" {s['write_mbs']:>6.1f} {s['cpu_pct']:>5.0f} {r99:>6.3f} {rw:>6.3f} {ri:>6.3f}")
         rep = os.path.join(args.results, workload, "kmld-report.json")
         if os.path.exists(rep):

@@ -8,22 +8,24 @@
 #                 trained by kmld on the workload first, floor: near-idle writer)
 #   -t SECONDS    per fio run (default 12)
 #   -n REPEATS    (default 3)
+#   -T SECONDS    kmld training before the kmlt runs (default 20)
 #   -o DIR        results (default build/bench/<time>)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$KML_ROOT"
 
-series=6.12 workloads=mixed runtime=12 repeats=3 out=""
+series=6.12 workloads=mixed runtime=12 repeats=3 train=20 out=""
 scheds="mq-deadline kml0 kml1 kmlt none bfq kyber floor"
-while getopts "k:w:s:t:n:o:h" o; do
+while getopts "k:w:s:t:n:T:o:h" o; do
 	case $o in
 	k) series=$OPTARG ;;
 	w) workloads=$OPTARG ;;
 	s) scheds=$OPTARG ;;
 	t) runtime=$OPTARG ;;
 	n) repeats=$OPTARG ;;
+	T) train=$OPTARG ;;
 	o) out=$OPTARG ;;
-	*) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+	*) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 	esac
 done
 kver=$(kml_kver "$series")
@@ -45,9 +47,10 @@ for w in $workloads; do
 	[ "$w" = saturation ] && dev=(--disk 0 -e DEV=nullb0
 		--null-blk nr_devices=1,queue_mode=2,submit_queues=2,gb=4,irqmode=1)
 	# Progress lines come from the guest console ("[n/N] ...").
-	"$KML_ROOT/qemu/kml-qemu" -k "$kver" -r "$out/$w" --timeout $((runs * (runtime + 15) + 120)) \
+	"$KML_ROOT/qemu/kml-qemu" -k "$kver" -r "$out/$w" --timeout $((runs * (runtime + 15) + train + 120)) \
 		"${dev[@]}" \
 		-e WORKLOAD="$w" -e RUNTIME="$runtime" -e REPEATS="$repeats" -e SCHEDS="$scheds" \
+		-e TRAIN="$train" \
 		-e KML_KMLD="$KML_ROOT/build/userspace/kmld/kmld" \
 		-e KML_DEVTEST="$KML_ROOT/build/tests/qemu/kml-devtest" \
 		"$KML_ROOT/qemu/bench/ab.sh" 2>&1 | grep --line-buffered -E '^\[[0-9]+/[0-9]+\]|^training|FAIL|error|exit [0-9]'

@@ -4,7 +4,8 @@
 # default 8), REPEATS (default 3), SCHEDS (default "mq-deadline kml1").
 # Scheduler names: any of the kernel's, kml0/kml1 = kml-deadline with
 # use_model 0/1 on the built-in model, kmlt = kml-deadline with a model kmld
-# trained on this workload first (TRAIN seconds, default 20), floor =
+# trained on this workload first (TRAIN seconds, default 20, with a round
+# every TRAIN_EVERY seconds, default 3, for the accuracy history), floor =
 # mq-deadline on floor.fio (near-idle writer).
 # Results: $KML_RESULTS/<sched>-<repeat>.json (fio json+), .stats.
 . "$KML_GUEST_LIB"
@@ -42,7 +43,8 @@ case " $SCHEDS " in
 		--output=/dev/null "$KML_HOST_ROOT/qemu/workloads/$WORKLOAD.fio") &
 	fio=$!
 	mkdir -p /dev/shm/models
-	kml_host "$KML_KMLD" --once --duration "${TRAIN:-20}" --model "${MODEL:-linear}" \
+	kml_host "$KML_KMLD" --once --duration "${TRAIN:-20}" --interval "${TRAIN_EVERY:-3}" \
+		--model "${MODEL:-linear}" \
 		--disk "$DEV" --registry /dev/shm/models --report /dev/shm/kmld.json \
 		--push-policy always --lock /dev/shm/kmld.lock >/dev/null || kml_fail "kmld"
 	cp /dev/shm/kmld.json "$KML_RESULTS/kmld-report.json"
@@ -51,8 +53,14 @@ case " $SCHEDS " in
 	[ "$trained" != 0 ] || kml_fail "kmld pushed no model"
 	;;
 esac
+# Repeat r starts the list at its r-th scheduler: no scheduler always runs
+# first (or right after the same neighbour) on the shared host.
+rotated() {
+	echo $SCHEDS | awk -v r="$1" '{ for (i = 0; i < NF; i++)
+		printf "%s ", $((i + r - 1) % NF + 1) }'
+}
 for r in $(seq "$REPEATS"); do
-	for s in $SCHEDS; do
+	for s in $(rotated "$r"); do
 		job=$WORKLOAD
 		case $s in
 		kml0 | kml1)

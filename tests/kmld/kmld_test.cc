@@ -128,6 +128,32 @@ TEST(KmldOnce, ReplayTrainsPushesAndReports)
 	EXPECT_NE(kml::read_file(dir / "kmld.prom").find("kmld_pushes_total 1\n"), std::string::npos);
 }
 
+// Online rounds while collecting are recorded in the report's history and
+// never pushed; the final round is, per policy.
+TEST(KmldOnce, IntervalRoundsMakeAHistory)
+{
+	TempDir dir;
+	kml_test::write_csv(dir / "s.csv",
+			    kml_test::synthetic_samples(5000, kml_test::linear_law, 1, 0.2));
+
+	auto r = kml_test::run(kmld_cmd(dir, "--once --duration 1.3 --interval 0.5 --min-samples 100 "
+					     "--target-us 45 --push-policy always --report " +
+					     dir / "r.json"));
+	ASSERT_EQ(r.status, 0) << r.out;
+	auto j = nlohmann::json::parse(kml::read_file(dir / "r.json"));
+	const auto &h = j["history"];
+	ASSERT_GE(h.size(), 3u) << j.dump(1);
+	for (size_t i = 0; i + 1 < h.size(); i++) {
+		EXPECT_FALSE(h[i]["pushed"]) << i;
+		EXPECT_EQ(h[i]["why"], "interval");
+		EXPECT_LT(h[i]["t_s"].get<double>(), h[i + 1]["t_s"].get<double>());
+	}
+	EXPECT_TRUE(h.back()["pushed"]);
+	EXPECT_EQ(h.back()["why"], "--once");
+	EXPECT_EQ(h.back()["accuracy"], j["accuracy"]);
+	EXPECT_EQ(j["pushed_version"], 1);
+}
+
 TEST(KmldOnce, TooFewSamplesIsNoError)
 {
 	TempDir dir;

@@ -115,7 +115,12 @@ void Daemon::on_signal(int signo)
 
 void Daemon::on_tick()
 {
-	if (!opt_.once) {
+	if (opt_.once) {
+		// Online training while collecting: rounds on the samples so far,
+		// evaluated and recorded; only the final round may push.
+		if (seconds_since(last_round_) >= opt_.interval_s)
+			train_now("interval", false);
+	} else {
 		auto mae = trainer_.recent_running_mae();
 		if (seconds_since(last_round_) >= opt_.interval_s) {
 			train_now("interval");
@@ -130,7 +135,7 @@ void Daemon::on_tick()
 		write_metrics();
 }
 
-void Daemon::train_now(std::string_view why)
+void Daemon::train_now(std::string_view why, bool may_push)
 {
 	// Training yields here: the ring keeps draining (blocking mode must not
 	// wait for us) and a signal ends the round early.
@@ -158,10 +163,22 @@ void Daemon::train_now(std::string_view why)
 	     e.running ? fmt::format("v{} accuracy {:.3f} MAE {:.3f}", e.running_version,
 				     e.running->accuracy, e.running->mae)
 		       : std::string("no predictions"));
-	if (o.round.decision.push)
+	if (o.round.decision.push && may_push)
 		push(o);
 	else
-		o.note = o.round.decision.reason;
+		o.note = may_push ? o.round.decision.reason : "online round: evaluated, not pushed";
+	history_.push_back({
+		{"t_s", seconds_since(started_)},
+		{"why", why},
+		{"train_samples", e.train_samples},
+		{"heldout_samples", e.heldout_samples},
+		{"accuracy", e.model.accuracy},
+		{"majority_accuracy", e.majority_accuracy},
+		{"mae_log2us", e.model.mae},
+		{"mean_predictor_mae", e.mean_predictor_mae},
+		{"running_model_accuracy", e.running ? nlohmann::json(e.running->accuracy) : nlohmann::json()},
+		{"pushed", o.pushed},
+	});
 	log_("round ({}): {}{}", why, o.pushed ? "pushed " + o.registry_name + ": " : "",
 	     o.pushed ? o.round.decision.reason : o.note);
 	drift_baseline_ = o.pushed ? std::optional(e.model.mae)
@@ -287,6 +304,7 @@ nlohmann::json Daemon::report() const
 				"mean_predictor_mae", "mae_log2us", "r2", "running_model_accuracy",
 				"running_model_mae_log2us", "float_agreement"})
 		r[key] = nullptr;
+	r["history"] = history_;
 	if (!last_)
 		return r;
 	if (last_->round.model) {

@@ -45,7 +45,7 @@ private:
 	void drain();
 	void on_tick();
 	void on_signal(int signo);
-	void train_now(std::string_view why);
+	void train_now(std::string_view why, bool may_push = true);
 	void push(RoundOutcome &o);
 	void apply_pin();
 	double current_target_us() const;
@@ -62,6 +62,7 @@ private:
 	bool stop_ = false;
 	Clock::time_point started_, last_round_, last_metrics_;
 	std::optional<RoundOutcome> last_;
+	nlohmann::json history_ = nlohmann::json::array();	// one entry per trained round
 	std::optional<uint32_t> pinned_;
 	std::optional<double> drift_baseline_;	// running model's MAE after the last round
 	struct {

@@ -27,7 +27,7 @@ void add_options(CLI::App &app, Options &o)
 	app.add_option("--epochs", o.epochs, "MLP: passes over the training window")->check(CLI::Range(1u, 1000u))->capture_default_str();
 	app.add_option("--seed", o.seed, "Seed of the MLP's initial weights and shuffles")->capture_default_str();
 
-	app.add_flag("--once", o.once, "Collect for --duration, train once, push per policy, write --report, exit");
+	app.add_flag("--once", o.once, "Collect for --duration (training every --interval meanwhile, without pushing), train a final round, push per policy, write --report, exit");
 	app.add_option("--duration", o.duration_s, "--once: seconds of samples to collect")->check(CLI::PositiveNumber)->capture_default_str();
 	app.add_option("--report", o.report, "--once: write the round's results as JSON to this file");
 	app.add_flag("--foreground", o.foreground, "Do not detach; log to stderr");
