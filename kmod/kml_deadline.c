@@ -583,15 +583,20 @@ static int kd_size_records(struct blk_mq_hw_ctx *hctx)
 	return 0;
 }
 
-static void kd_depth_updated(struct blk_mq_hw_ctx *hctx)
+/* Async requests and writes may take 3/4 of the tags, never all. */
+static void kd_set_async_depth(struct blk_mq_hw_ctx *hctx)
 {
 	struct request_queue *q = hctx->queue;
 	struct kd_data *kd = q->elevator->elevator_data;
 
-	/* Async requests and writes may take 3/4 of the tags, never all. */
 	kd->async_depth = max(1UL, 3 * q->nr_requests / 4);
 	sbitmap_queue_min_shallow_depth(&hctx->sched_tags->bitmap_tags,
 					kd->async_depth);
+}
+
+static void kd_depth_updated(struct blk_mq_hw_ctx *hctx)
+{
+	kd_set_async_depth(hctx);
 	/* Failing to grow leaves requests past the old size without a record. */
 	if (kd_size_records(hctx))
 		pr_warn_ratelimited("no memory for %u request records\n",
@@ -604,7 +609,7 @@ static int kd_init_hctx(struct blk_mq_hw_ctx *hctx, unsigned int idx)
 
 	if (ret)
 		return ret;
-	kd_depth_updated(hctx);
+	kd_set_async_depth(hctx);
 	return 0;
 }
 

@@ -100,17 +100,28 @@ std::string kmld_cmd(const TempDir &dir, const std::string &args)
 			   dir / "reg", dir / "kmld.lock", args);
 }
 
+// 5000 noisy samples of a known law in dir/s.csv: enough to beat the baselines.
+void write_learnable_samples(const TempDir &dir)
+{
+	kml_test::write_csv(dir / "s.csv",
+			    kml_test::synthetic_samples(5000, kml_test::linear_law, 1, 0.2));
+}
+
+nlohmann::json read_report(const TempDir &dir)
+{
+	return nlohmann::json::parse(kml::read_file(dir / "r.json"));
+}
+
 TEST(KmldOnce, ReplayTrainsPushesAndReports)
 {
 	TempDir dir;
-	kml_test::write_csv(dir / "s.csv",
-			    kml_test::synthetic_samples(5000, kml_test::linear_law, 1, 0.2));
+	write_learnable_samples(dir);
 
 	auto r = kml_test::run(kmld_cmd(dir, "--once --duration 0.5 --min-samples 100 "
 					     "--target-us 45 --push-policy better --metrics " +
 					     dir / "kmld.prom" + " --report " + dir / "r.json"));
 	ASSERT_EQ(r.status, 0) << r.out;
-	auto j = nlohmann::json::parse(kml::read_file(dir / "r.json"));
+	auto j = read_report(dir);
 	EXPECT_EQ(j["samples"], 5000);
 	EXPECT_EQ(j["train_samples"], 4000);
 	EXPECT_EQ(j["heldout_samples"], 1000);
@@ -133,14 +144,13 @@ TEST(KmldOnce, ReplayTrainsPushesAndReports)
 TEST(KmldOnce, IntervalRoundsMakeAHistory)
 {
 	TempDir dir;
-	kml_test::write_csv(dir / "s.csv",
-			    kml_test::synthetic_samples(5000, kml_test::linear_law, 1, 0.2));
+	write_learnable_samples(dir);
 
 	auto r = kml_test::run(kmld_cmd(dir, "--once --duration 1.3 --interval 0.5 --min-samples 100 "
 					     "--target-us 45 --push-policy always --report " +
 					     dir / "r.json"));
 	ASSERT_EQ(r.status, 0) << r.out;
-	auto j = nlohmann::json::parse(kml::read_file(dir / "r.json"));
+	auto j = read_report(dir);
 	const auto &h = j["history"];
 	ASSERT_GE(h.size(), 3u) << j.dump(1);
 	for (size_t i = 0; i + 1 < h.size(); i++) {
@@ -161,7 +171,7 @@ TEST(KmldOnce, TooFewSamplesIsNoError)
 
 	auto r = kml_test::run(kmld_cmd(dir, "--once --duration 0.2 --report " + dir / "r.json"));
 	ASSERT_EQ(r.status, 0) << r.out;
-	auto j = nlohmann::json::parse(kml::read_file(dir / "r.json"));
+	auto j = read_report(dir);
 	EXPECT_FALSE(j["pushed"]);
 	EXPECT_TRUE(j["accuracy"].is_null());
 	EXPECT_NE(j["reason"].get<std::string>().find("--min-samples"), std::string::npos);
@@ -233,7 +243,7 @@ TEST(KmldCli, ConfigFileSetsFlags)
 	auto r = kml_test::run(kmld_cmd(dir, "--once --duration 0.2 --config " + dir / "kmld.toml" +
 					     " --report " + dir / "r.json"));
 	ASSERT_EQ(r.status, 0) << r.out;
-	auto j = nlohmann::json::parse(kml::read_file(dir / "r.json"));
+	auto j = read_report(dir);
 	EXPECT_EQ(j["model"], "mlp");
 	EXPECT_EQ(j["reason"], "push policy is 'never'");
 	EXPECT_FALSE(j["pushed"]);

@@ -115,21 +115,17 @@ void Daemon::on_signal(int signo)
 
 void Daemon::on_tick()
 {
-	if (opt_.once) {
-		// Online training while collecting: rounds on the samples so far,
-		// evaluated and recorded; only the final round may push.
-		if (seconds_since(last_round_) >= opt_.interval_s)
-			train_now("interval", false);
-	} else {
-		auto mae = trainer_.recent_running_mae();
-		if (seconds_since(last_round_) >= opt_.interval_s) {
-			train_now("interval");
-		} else if (mae && drift_baseline_ && *mae > opt_.drift_factor * *drift_baseline_) {
-			log_("drift: running model's MAE {:.3f} > {} x {:.3f}", *mae,
-			     opt_.drift_factor, *drift_baseline_);
-			n_.drift_rounds++;
-			train_now("drift");
-		}
+	auto mae = trainer_.recent_running_mae();
+	if (seconds_since(last_round_) >= opt_.interval_s) {
+		// With --once these are online rounds while collecting: evaluated
+		// and recorded, but only the final round may push.
+		train_now("interval", !opt_.once);
+	} else if (!opt_.once && mae && drift_baseline_ &&
+		   *mae > opt_.drift_factor * *drift_baseline_) {
+		log_("drift: running model's MAE {:.3f} > {} x {:.3f}", *mae,
+		     opt_.drift_factor, *drift_baseline_);
+		n_.drift_rounds++;
+		train_now("drift");
 	}
 	if (Clock::now() - last_metrics_ >= metrics_period)
 		write_metrics();

@@ -7,7 +7,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <system_error>
 #include <fcntl.h>
 #include <liburing.h>
 #include <memory>
@@ -195,19 +194,6 @@ int rollback()
 	return 0;
 }
 
-// A file descriptor that closes itself.
-struct Fd {
-	int fd;
-	explicit Fd(int f) : fd(f) {}
-	Fd(const Fd &) = delete;
-	Fd &operator=(const Fd &) = delete;
-	~Fd()
-	{
-		if (fd >= 0)
-			::close(fd);
-	}
-};
-
 // The 4 KiB block at byte @off holds a word that names it.
 uint64_t block_tag(uint64_t off)
 {
@@ -223,9 +209,9 @@ int insert_merge(const std::string &path, unsigned rounds)
 {
 	constexpr uint64_t kStride = 256 << 10;
 	const uint64_t offs[3] = { 0, 128 << 10, 4096 };	// A, C, B
-	Fd f(::open(path.c_str(), O_RDWR | O_DIRECT));
-	if (f.fd < 0)
-		throw std::system_error(errno, std::generic_category(), path);
+	kml::UniqueFd f(::open(path.c_str(), O_RDWR | O_DIRECT));
+	if (f.get() < 0)
+		throw kml::Error(errno, path);
 	std::unique_ptr<uint64_t, decltype(&std::free)> buf(
 		static_cast<uint64_t *>(std::aligned_alloc(4096, 3 * 4096)), &std::free);
 	uint64_t *b = buf.get();
@@ -234,13 +220,13 @@ int insert_merge(const std::string &path, unsigned rounds)
 		for (uint64_t o : offs) {
 			uint64_t off = r * kStride + o;
 			std::fill(b, b + 512, block_tag(off));
-			if (::pwrite(f.fd, b, 4096, off_t(off)) != 4096)
-				throw std::system_error(errno, std::generic_category(), "pwrite");
+			if (::pwrite(f.get(), b, 4096, off_t(off)) != 4096)
+				throw kml::Error(errno, "pwrite");
 		}
 
 	io_uring ring;
 	if (int rc = io_uring_queue_init(8, &ring, 0))
-		throw std::system_error(-rc, std::generic_category(), "io_uring_queue_init");
+		throw kml::Error(-rc, "io_uring_queue_init");
 	std::unique_ptr<io_uring, decltype(&io_uring_queue_exit)> guard(&ring, &io_uring_queue_exit);
 	unsigned bad = 0, failed = 0;
 
@@ -248,7 +234,7 @@ int insert_merge(const std::string &path, unsigned rounds)
 		std::fill(b, b + 3 * 512, 0);
 		for (int i = 0; i < 3; i++) {
 			io_uring_sqe *sqe = io_uring_get_sqe(&ring);
-			io_uring_prep_read(sqe, f.fd, b + i * 512, 4096, r * kStride + offs[i]);
+			io_uring_prep_read(sqe, f.get(), b + i * 512, 4096, r * kStride + offs[i]);
 			sqe->user_data = uint64_t(i);
 		}
 		if (io_uring_submit_and_wait(&ring, 3) != 3)
@@ -256,7 +242,7 @@ int insert_merge(const std::string &path, unsigned rounds)
 		for (int done = 0; done < 3; done++) {
 			io_uring_cqe *cqe;
 			if (int rc = io_uring_wait_cqe(&ring, &cqe))
-				throw std::system_error(-rc, std::generic_category(), "io_uring_wait_cqe");
+				throw kml::Error(-rc, "io_uring_wait_cqe");
 			failed += cqe->res != 4096;
 			io_uring_cqe_seen(&ring, cqe);
 		}
