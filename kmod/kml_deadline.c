@@ -590,7 +590,7 @@ static void kd_set_async_depth(struct blk_mq_hw_ctx *hctx)
 	struct kd_data *kd = q->elevator->elevator_data;
 
 	kd->async_depth = max(1UL, 3 * q->nr_requests / 4);
-	sbitmap_queue_min_shallow_depth(&hctx->sched_tags->bitmap_tags,
+	sbitmap_queue_min_shallow_depth(KD_SCHED_BITMAP(hctx),
 					kd->async_depth);
 }
 
@@ -619,7 +619,7 @@ static void kd_exit_hctx(struct blk_mq_hw_ctx *hctx, unsigned int idx)
 	hctx->sched_data = NULL;
 }
 
-static void kd_limit_depth(blk_opf_t opf, struct blk_mq_alloc_data *data)
+static void kd_limit_depth(kd_opf_t opf, struct blk_mq_alloc_data *data)
 {
 	struct kd_data *kd = data->q->elevator->elevator_data;
 

@@ -9,9 +9,15 @@
  * is left the caller holds the request and stall_work watches the consumer:
  * it kicks the caller as soon as space comes back, and after watchdog_ms
  * without progress it switches to dropping so that I/O never hangs.
+ *
+ * Producers run in any context, on PREEMPT_RT also with preemption off
+ * (shadow mode's tracepoint probes), where the wait queue's lock - a
+ * sleeping lock there - must not be taken: the consumer is woken from an
+ * irq_work, which RT runs in a thread.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/irq_work.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/log2.h>
@@ -53,6 +59,7 @@ static struct {
 	u32 wake_batch;			/* power of two */
 
 	wait_queue_head_t wait;
+	struct irq_work wake_work;	/* a full batch: wake the consumer */
 	struct delayed_work flush_work;
 	struct delayed_work stall_work;
 	atomic64_t stall_start_ns;	/* 0: not stalled */
@@ -173,13 +180,11 @@ void kml_samples_emit(const struct kml_sample *s, u32 ticket)
 
 	if (!queued || !READ_ONCE(kml_s.consumer))
 		return;
-	if (wake) {
-		atomic64_inc(&kml_s.wakeups);
-		wake_up_interruptible(&kml_s.wait);
-	} else if (!delayed_work_pending(&kml_s.flush_work)) {
+	if (wake)
+		irq_work_queue(&kml_s.wake_work);
+	else if (!delayed_work_pending(&kml_s.flush_work))
 		queue_delayed_work(system_wq, &kml_s.flush_work,
 				   KML_FLUSH_DELAY);
-	}
 }
 
 /* Does anyone read samples? Producers may skip building them if not. */
@@ -196,10 +201,20 @@ void kml_samples_set_kick(void (*kick)(void))
 	mutex_unlock(&kml_s.lock);
 }
 
-static void kml_flush_fn(struct work_struct *work)
+static void kml_wake_consumer(void)
 {
 	atomic64_inc(&kml_s.wakeups);
 	wake_up_interruptible(&kml_s.wait);
+}
+
+static void kml_wake_fn(struct irq_work *work)
+{
+	kml_wake_consumer();
+}
+
+static void kml_flush_fn(struct work_struct *work)
+{
+	kml_wake_consumer();
 }
 
 static void kml_stall_end(s64 start)
@@ -555,6 +570,7 @@ int kml_samples_init(void)
 
 	mutex_init(&kml_s.lock);
 	init_waitqueue_head(&kml_s.wait);
+	init_irq_work(&kml_s.wake_work, kml_wake_fn);
 	INIT_DELAYED_WORK(&kml_s.flush_work, kml_flush_fn);
 	INIT_DELAYED_WORK(&kml_s.stall_work, kml_stall_fn);
 	kml_s.mode = KML_MODE_DROPPING;
@@ -573,6 +589,7 @@ void kml_samples_exit(void)
 {
 	cancel_delayed_work_sync(&kml_s.stall_work);
 	cancel_delayed_work_sync(&kml_s.flush_work);
+	irq_work_sync(&kml_s.wake_work);
 	synchronize_rcu();
 	kml_box_free(rcu_dereference_protected(kml_s.box, true));
 	RCU_INIT_POINTER(kml_s.box, NULL);

@@ -9,7 +9,9 @@
  * /sys/kernel/kml/shadow: write "MAJ:MIN" to attach a disk, "-MAJ:MIN" to
  * detach it; read lists the attached disks and their sample counts.
  * Requests in flight live in a small open-addressing table per disk, under
- * a spinlock taken with interrupts off (completions run in IRQ context).
+ * a raw spinlock taken with interrupts off: completions run in IRQ context,
+ * and tracepoint probes run with preemption off even on PREEMPT_RT, where a
+ * spinlock_t would be a sleeping lock. Every section under it is bounded.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -21,6 +23,7 @@
 #include <linux/tracepoint.h>
 
 #include "kml_deadline.h"
+#include "kml_elv_compat.h"
 
 #define KS_MAX_DISKS	4
 #define KS_SLOTS_BITS	9		/* 512 requests in flight per disk */
@@ -34,7 +37,7 @@ struct ks_req {
 
 struct ks_disk {
 	dev_t devt;			/* 0: unused */
-	spinlock_t lock;
+	raw_spinlock_t lock;
 	struct kml_io_state st;
 	struct kml_work work;
 	struct ks_req req[KS_SLOTS];
@@ -106,7 +109,7 @@ static void ks_on_insert(void *data, struct request *rq)
 
 	if (!d || blk_rq_is_passthrough(rq))
 		return;
-	spin_lock_irqsave(&d->lock, flags);
+	raw_spin_lock_irqsave(&d->lock, flags);
 	r = ks_slot(d, rq, true);
 	if (r) {
 		if (r->rq != rq) {
@@ -117,7 +120,7 @@ static void ks_on_insert(void *data, struct request *rq)
 	} else {
 		d->lost++;
 	}
-	spin_unlock_irqrestore(&d->lock, flags);
+	raw_spin_unlock_irqrestore(&d->lock, flags);
 }
 
 static void ks_on_issue(void *data, struct request *rq)
@@ -130,7 +133,7 @@ static void ks_on_issue(void *data, struct request *rq)
 
 	if (!d || blk_rq_is_passthrough(rq))
 		return;
-	spin_lock_irqsave(&d->lock, flags);
+	raw_spin_lock_irqsave(&d->lock, flags);
 	r = ks_slot(d, rq, false);
 	if (r) {
 		now = ktime_get_ns();
@@ -146,11 +149,11 @@ static void ks_on_issue(void *data, struct request *rq)
 		if (dir == WRITE)
 			d->st.last_write_ns = now;
 	}
-	spin_unlock_irqrestore(&d->lock, flags);
+	raw_spin_unlock_irqrestore(&d->lock, flags);
 }
 
-static void ks_on_complete(void *data, struct request *rq, blk_status_t error,
-			   unsigned int nr_bytes)
+static void ks_on_complete(void *data, struct request *rq,
+			   kd_trace_status_t error, unsigned int nr_bytes)
 {
 	struct ks_disk *d = ks_find(rq);
 	struct kml_sample s;
@@ -162,12 +165,12 @@ static void ks_on_complete(void *data, struct request *rq, blk_status_t error,
 	/* Partial completions fire too; the sample is for the last one. */
 	if (!d || blk_rq_is_passthrough(rq) || nr_bytes < blk_rq_bytes(rq))
 		return;
-	spin_lock_irqsave(&d->lock, flags);
+	raw_spin_lock_irqsave(&d->lock, flags);
 	r = ks_slot(d, rq, false);
 	if (!r || !r->rec.dispatch_ns) {
 		if (r)
 			r->rq = NULL;
-		spin_unlock_irqrestore(&d->lock, flags);
+		raw_spin_unlock_irqrestore(&d->lock, flags);
 		return;
 	}
 	now = ktime_get_ns();
@@ -178,7 +181,7 @@ static void ks_on_complete(void *data, struct request *rq, blk_status_t error,
 		d->st.inflight--;
 	memset(r, 0, sizeof(*r));
 	d->samples++;
-	spin_unlock_irqrestore(&d->lock, flags);
+	raw_spin_unlock_irqrestore(&d->lock, flags);
 	kml_samples_emit(&s, 0);
 }
 
@@ -255,7 +258,7 @@ static int ks_attach(dev_t devt)
 
 		if (!d)
 			return -ENOMEM;
-		spin_lock_init(&d->lock);
+		raw_spin_lock_init(&d->lock);
 		/* Probes read the pointer locklessly: publish it initialized. */
 		smp_store_release(&ks_disks[free], d);
 	}

@@ -2,11 +2,12 @@
 # Build kml.ko for one pinned kernel with Kbuild, in its own folder, and check
 # that the result's vermagic equals the one of the kernel image we boot.
 #
-#   scripts/build-kmod.sh 6.12|6.1|<release> [--out DIR] [--clean]
+#   scripts/build-kmod.sh KERNEL [--out DIR] [--clean]
+#   KERNEL: 6.12, 6.1, 6.12-rt, 6.1-rt, 6.12-arm64, 6.1-arm64 or a release
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ $# -ge 1 ] || kml_die "usage: $0 <6.12|6.1|release> [--out DIR] [--clean]"
+[ $# -ge 1 ] || kml_die "usage: $0 KERNEL [--out DIR] [--clean] (KERNEL: $KML_KERNELS_EVERY or a release)"
 kver=$(kml_kver "$1")
 shift
 out=$(kml_kmod_build "$kver")
@@ -28,13 +29,15 @@ release=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$hdr/include/generated
 [ -f "$priv/block/elevator.h" ] || kml_die "private block headers for $kver missing ($priv); run scripts/install-deps.sh"
 
 # Private structs differ between versions: never build against another one.
-kml_load_pins
-for s in $KML_SERIES_ALL; do
-	[ "$(kml_kver "$s")" = "$kver" ] || continue
-	pkg_var=KML_KPKG_$(kml_series_key "$s")
-	[ "$(cat "$priv/VERSION")" = "${!pkg_var}" ] ||
-		kml_die "block headers in $priv are $(cat "$priv/VERSION"), kernel is ${!pkg_var}"
-done
+[ "$(cat "$priv/VERSION")" = "$(kml_kpkg "$kver")" ] ||
+	kml_die "block headers in $priv are $(cat "$priv/VERSION"), kernel is $(kml_kpkg "$kver")"
+
+# arm64 is cross-built: the host's kbuild tools, Debian's aarch64 gcc.
+cross=()
+if [ "$(kml_arch "$kver")" = arm64 ]; then
+	command -v aarch64-linux-gnu-gcc-12 >/dev/null || kml_die "aarch64-linux-gnu-gcc-12 missing; run scripts/install-deps.sh"
+	cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+fi
 
 # Kbuild builds in M=; give it a tree of symlinks so sources stay in place.
 [ $clean = 1 ] && rm -rf "$out"
@@ -43,7 +46,7 @@ find "$out" -xtype l -delete
 cp -rsf "$KML_ROOT/Kbuild" "$KML_ROOT/kmod" "$KML_ROOT/libkml" "$out/"
 
 kml_log "building kml.ko for $kver in $out"
-make -s -C "$hdr" M="$out" KML_PRIVATE_SRC="$priv" -j"$(nproc)" modules
+make -s -C "$hdr" "${cross[@]}" M="$out" KML_PRIVATE_SRC="$priv" -j"$(nproc)" modules
 
 # vermagic must match the image exactly or insmod refuses (or worse, loads).
 ref=$(find "$(kml_image_root "$kver")/lib/modules/$kver/kernel/drivers/block" -name 'null_blk.ko*' | head -n 1)

@@ -5,13 +5,16 @@
 # The image is extracted into a cache (never installed into the host's /boot);
 # the headers are installed with apt; the private block/*.h headers the
 # elevator needs come from linux-source of exactly the same version.
+# The PREEMPT_RT and arm64 builds of the same versions come along (arm64:
+# dpkg's foreign architecture, image and headers extracted into the cache,
+# built with the host's kbuild tools and the aarch64 cross compiler).
 #
 #   scripts/install-deps.sh            install what is missing
 #   scripts/install-deps.sh --refresh  re-resolve the newest kernel versions
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-refresh=0
+refresh=0 refresh_lists=0
 case "${1:-}" in
 --refresh) refresh=1 ;;
 "") ;;
@@ -31,9 +34,17 @@ PACKAGES=(
 	libcli11-dev nlohmann-json3-dev libfmt-dev
 	python3-numpy python3-matplotlib
 	gcc-aarch64-linux-gnu g++-aarch64-linux-gnu qemu-user clang
+	qemu-system-arm dkms libfmt-dev:arm64 liburing-dev:arm64
 )
 
 apt_updated=0
+# arm64 packages (the guest's busybox, kernels, the tools' libraries) need
+# dpkg to know the architecture, and apt's lists to include it.
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	kml_log "dpkg --add-architecture arm64"
+	dpkg --add-architecture arm64
+	refresh_lists=1
+fi
 apt_update_once() {
 	[ $apt_updated = 1 ] && return
 	kml_log "apt-get update"
@@ -91,6 +102,13 @@ resolve_pins() {
 	mv "$tmp" "$KML_PINS"
 }
 
+# download_deb PACKAGE VERSION ARCH DIR: the .deb of exactly that version.
+download_deb() {
+	local pkg=$1 ver=$2 arch=$3 dir=$4
+	(cd "$dir" && apt-get download -q -o APT::Sandbox::User=root "$pkg:$arch=$ver" >/dev/null) ||
+		kml_die "cannot download $pkg:$arch=$ver"
+}
+
 # Extract the image package into the cache so the guest can boot it.
 fetch_image() {
 	local kver=$1 ver=$2 dir root tmp
@@ -99,7 +117,7 @@ fetch_image() {
 	[ -f "$dir/.image-$ver" ] && return
 	kml_log "fetching linux-image-$kver $ver"
 	tmp=$(mktemp -d)
-	(cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root "linux-image-$kver=$ver" >/dev/null)
+	download_deb "linux-image-$kver" "$ver" "$(kml_arch "$kver")" "$tmp"
 	rm -rf "$root"
 	mkdir -p "$root"
 	dpkg-deb -x "$tmp"/linux-image-*.deb "$root"
@@ -107,6 +125,53 @@ fetch_image() {
 	depmod -b "$root" "$kver"
 	[ -f "$(kml_vmlinuz "$kver")" ] || kml_die "image package of $kver has no vmlinuz"
 	touch "$dir/.image-$ver"
+}
+
+# Headers of the other flavours are extracted, not installed: arm64 ones
+# cannot be (their kbuild tools would be arm64 binaries), and installing the
+# RT ones would pull the RT image into the host's /boot. Each flavour package
+# is small; point it at the host's linux-headers-*-common(-rt) and
+# linux-kbuild of the same version, installed with apt (both are for every
+# architecture).
+fetch_flavour_headers() {
+	local kver=$1 ver=$2 dir hdr tmp l t
+	dir=$(kml_kdir "$kver")
+	hdr=$(kml_headers "$kver")
+	[ -f "$dir/.headers-$ver" ] && return
+	kml_log "fetching linux-headers-$kver $ver"
+	tmp=$(mktemp -d)
+	download_deb "linux-headers-$kver" "$ver" "$(kml_arch "$kver")" "$tmp"
+	rm -rf "$dir/headers"
+	mkdir -p "$dir/headers"
+	dpkg-deb -x "$tmp"/linux-headers-*.deb "$dir/headers"
+	rm -rf "$tmp"
+	for l in "$hdr"/*; do
+		[ -L "$l" ] || continue
+		t=$(readlink "$l")
+		case "$t" in ../../lib/*) ln -sfn "/usr/lib/${t#../../lib/}" "$l" ;; esac
+		[ -e "$l" ] || kml_die "$l -> $(readlink "$l"): missing on the host (amd64 headers of $ver?)"
+	done
+	grep -Eq "^include /usr/src/linux-headers-.*-common(-rt)?/Makefile" "$hdr/Makefile" ||
+		kml_die "unexpected $hdr/Makefile"
+	[ -f "$(sed -n 's/^include //p' "$hdr/Makefile")" ] ||
+		kml_die "$hdr needs $(sed -n 's/^include //p' "$hdr/Makefile")"
+	touch "$dir/.headers-$ver"
+}
+
+# The arm64 guest's PID 1 shell: Debian's static busybox for arm64.
+fetch_arm64_busybox() {
+	local bb tmp ver
+	bb=$KML_CACHE/arm64/busybox
+	[ -x "$bb" ] && return
+	kml_log "fetching busybox-static:arm64"
+	ver=$(apt-cache policy busybox-static:arm64 | awk '/Candidate:/ {print $2}')
+	tmp=$(mktemp -d)
+	download_deb busybox-static "$ver" arm64 "$tmp"
+	dpkg-deb -x "$tmp"/busybox-static_*.deb "$tmp/x"
+	mkdir -p "$(dirname "$bb")"
+	cp "$tmp/x/bin/busybox" "$bb.tmp"
+	mv "$bb.tmp" "$bb"
+	rm -rf "$tmp"
 }
 
 # The elevator API lives in block/*.h, which headers packages leave out.
@@ -133,6 +198,7 @@ fetch_private_headers() {
 }
 
 start=$(date +%s)
+[ $refresh_lists = 1 ] && apt_update_once
 if [ $refresh = 1 ] || [ ! -r "$KML_PINS" ]; then
 	resolve_pins
 fi
@@ -140,7 +206,9 @@ kml_load_pins
 
 want=("${PACKAGES[@]}")
 for s in $KML_SERIES_ALL; do
-	want+=("linux-headers-$(kml_kver "$s")")
+	kver=$(kml_kver "$s")
+	# The RT flavour's headers need their own (architecture-free) common part.
+	want+=("linux-headers-$kver" "linux-headers-${kver%-amd64}-common-rt")
 done
 mapfile -t missing < <(missing_packages "${want[@]}")
 if [ ${#missing[@]} -gt 0 ]; then
@@ -152,11 +220,18 @@ else
 fi
 
 for s in $KML_SERIES_ALL; do
-	key=$(kml_series_key "$s")
 	kver=$(kml_kver "$s")
-	ver_var=KML_KPKG_$key
-	fetch_image "$kver" "${!ver_var}"
-	fetch_private_headers "$s" "$kver" "${!ver_var}"
+	ver=$(kml_kpkg "$kver")
+	fetch_image "$kver" "$ver"
+	fetch_private_headers "$s" "$kver" "$ver"
 	kml_log "kernel $s: $kver ready (image, headers, block/*.h)"
 done
+for k in $KML_KERNELS_RT $KML_KERNELS_ARM64; do
+	kver=$(kml_kver "$k")
+	ver=$(kml_kpkg "$kver")
+	fetch_image "$kver" "$ver"
+	fetch_flavour_headers "$kver" "$ver"
+	kml_log "kernel $k: $kver ready"
+done
+fetch_arm64_busybox
 kml_log "dependencies ready in $(($(date +%s) - start)) s (cache: $KML_CACHE)"

@@ -10,7 +10,7 @@ t0=$SECONDS
 "$KML_ROOT/scripts/install-deps.sh"
 kml_log "configuring build/"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-kml_log "building (user space + kml.ko for: $KML_SERIES_ALL)"
+kml_log "building (user space, arm64 tools, kml.ko for: $KML_KERNELS_EVERY)"
 cmake --build build -j "$(nproc)"
 kml_log "running tests ($((SECONDS - t0)) s so far)"
 # QEMU tests are RUN_SERIAL: they never overlap with each other. ctest's

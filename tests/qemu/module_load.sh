@@ -1,6 +1,10 @@
 # kml.ko loads, shows its version in sysfs and modinfo, and unloads clean.
 . "$KML_GUEST_LIB"
 
+# The PREEMPT_RT runs (KML_EXPECT_RT=1) must really be on an RT kernel.
+if [ "${KML_EXPECT_RT:-0}" = 1 ]; then
+	kml_expect "PREEMPT_RT kernel ($(uname -v))" sh -c 'uname -v | grep -q PREEMPT_RT'
+fi
 kml_insmod
 kml_expect "module listed" grep -q '^kml ' /proc/modules
 kml_expect "load message" sh -c 'dmesg | grep -q "kml: version .* loaded"'
