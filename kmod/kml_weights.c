@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/err.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
@@ -55,34 +56,38 @@ static void kml_weights_reject(int err)
 			    kml_blob_strerror(err));
 }
 
-/* Build a model from the first @size bytes of the staging region. */
-static struct kml_model_box *kml_weights_build(u32 size, int *err)
+/*
+ * Build a model from the first @size bytes of the staging region. Returns
+ * the model, ERR_PTR(-ENOMEM), or ERR_PTR(-EINVAL) with the validator's
+ * reason (a KML_BLOB_E* code, whose values overlap errnos) in @why.
+ */
+static struct kml_model_box *kml_weights_build(u32 size, int *why)
 {
-	struct kml_model_box *box = NULL;
+	struct kml_model_box *box;
 	size_t model_size;
 	void *copy;
 
 	/* User space may still be writing: validate a private copy only. */
 	copy = kvmalloc(size, GFP_KERNEL);
-	if (!copy) {
-		*err = -ENOMEM;
-		return NULL;
-	}
+	if (!copy)
+		return ERR_PTR(-ENOMEM);
 	memcpy(copy, kml_w.staging, size);
 
-	*err = kml_blob_check(copy, size, &model_size);
-	if (*err)
+	*why = kml_blob_check(copy, size, &model_size);
+	if (*why) {
+		box = ERR_PTR(-EINVAL);
 		goto out;
+	}
 	box = kvzalloc(offsetof(struct kml_model_box, model) + model_size,
 		       GFP_KERNEL);
 	if (!box) {
-		*err = -ENOMEM;
+		box = ERR_PTR(-ENOMEM);
 		goto out;
 	}
-	*err = kml_blob_load(&box->model, model_size, copy, size);
-	if (*err) {
+	*why = kml_blob_load(&box->model, model_size, copy, size);
+	if (*why) {
 		kvfree(box);
-		box = NULL;
+		box = ERR_PTR(-EINVAL);
 	}
 out:
 	kvfree(copy);
@@ -93,20 +98,18 @@ out:
 static int kml_weights_install(u32 size, bool user)
 {
 	struct kml_model_box *box, *old;
-	int err;
+	int why = 0;
 
 	if (size == 0 || size > kml_w.staging_bytes)
 		return -EINVAL;
 
 	mutex_lock(&kml_w.lock);
-	box = kml_weights_build(size, &err);
-	if (!box) {
-		if (err != -ENOMEM) {
-			kml_weights_reject(err);
-			err = -EINVAL;
-		}
+	box = kml_weights_build(size, &why);
+	if (IS_ERR(box)) {
+		if (PTR_ERR(box) == -EINVAL)
+			kml_weights_reject(why);
 		mutex_unlock(&kml_w.lock);
-		return err;
+		return PTR_ERR(box);
 	}
 	if (user)
 		kml_w.commits++;

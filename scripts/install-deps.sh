@@ -109,19 +109,25 @@ download_deb() {
 		kml_die "cannot download $pkg:$arch=$ver"
 }
 
+# extract_deb PACKAGE VERSION ARCH DEST: DEST holds exactly that package's files.
+extract_deb() {
+	local tmp
+	tmp=$(mktemp -d)
+	download_deb "$1" "$2" "$3" "$tmp"
+	rm -rf "$4"
+	mkdir -p "$4"
+	dpkg-deb -x "$tmp"/*.deb "$4"
+	rm -rf "$tmp"
+}
+
 # Extract the image package into the cache so the guest can boot it.
 fetch_image() {
-	local kver=$1 ver=$2 dir root tmp
+	local kver=$1 ver=$2 dir root
 	dir=$(kml_kdir "$kver")
 	root=$(kml_image_root "$kver")
 	[ -f "$dir/.image-$ver" ] && return
 	kml_log "fetching linux-image-$kver $ver"
-	tmp=$(mktemp -d)
-	download_deb "linux-image-$kver" "$ver" "$(kml_arch "$kver")" "$tmp"
-	rm -rf "$root"
-	mkdir -p "$root"
-	dpkg-deb -x "$tmp"/linux-image-*.deb "$root"
-	rm -rf "$tmp"
+	extract_deb "linux-image-$kver" "$ver" "$(kml_arch "$kver")" "$root"
 	depmod -b "$root" "$kver"
 	[ -f "$(kml_vmlinuz "$kver")" ] || kml_die "image package of $kver has no vmlinuz"
 	touch "$dir/.image-$ver"
@@ -134,17 +140,12 @@ fetch_image() {
 # linux-kbuild of the same version, installed with apt (both are for every
 # architecture).
 fetch_flavour_headers() {
-	local kver=$1 ver=$2 dir hdr tmp l t
+	local kver=$1 ver=$2 dir hdr l t
 	dir=$(kml_kdir "$kver")
 	hdr=$(kml_headers "$kver")
 	[ -f "$dir/.headers-$ver" ] && return
 	kml_log "fetching linux-headers-$kver $ver"
-	tmp=$(mktemp -d)
-	download_deb "linux-headers-$kver" "$ver" "$(kml_arch "$kver")" "$tmp"
-	rm -rf "$dir/headers"
-	mkdir -p "$dir/headers"
-	dpkg-deb -x "$tmp"/linux-headers-*.deb "$dir/headers"
-	rm -rf "$tmp"
+	extract_deb "linux-headers-$kver" "$ver" "$(kml_arch "$kver")" "$dir/headers"
 	for l in "$hdr"/*; do
 		[ -L "$l" ] || continue
 		t=$(readlink "$l")
@@ -166,8 +167,7 @@ fetch_arm64_busybox() {
 	kml_log "fetching busybox-static:arm64"
 	ver=$(apt-cache policy busybox-static:arm64 | awk '/Candidate:/ {print $2}')
 	tmp=$(mktemp -d)
-	download_deb busybox-static "$ver" arm64 "$tmp"
-	dpkg-deb -x "$tmp"/busybox-static_*.deb "$tmp/x"
+	extract_deb busybox-static "$ver" arm64 "$tmp/x"
 	mkdir -p "$(dirname "$bb")"
 	cp "$tmp/x/bin/busybox" "$bb.tmp"
 	mv "$bb.tmp" "$bb"

@@ -14,6 +14,9 @@ KML_FLAVOURS="rt arm64"
 KML_KERNELS_RT="6.12-rt 6.1-rt"
 KML_KERNELS_ARM64="6.12-arm64 6.1-arm64"
 KML_KERNELS_EVERY="$KML_SERIES_ALL $KML_KERNELS_RT $KML_KERNELS_ARM64"
+# The debug kernel (KASAN, lockdep, ...) built by scripts/build-debug-kernel.sh
+# from linux-source of the 6.12 pin: kernel 6.12-debug, release <x.y.z>-kml-debug.
+KML_DEBUG_DIR=$KML_CACHE/debug
 
 kml_log() { printf '\033[1m[kml]\033[0m %s\n' "$*" >&2; }
 kml_die() { printf '\033[1;31m[kml] error:\033[0m %s\n' "$*" >&2; exit 1; }
@@ -35,6 +38,12 @@ kml_kver() {
 	local s=$1 flavour="" key base
 	case "$s" in
 	*.*.*) echo "$s"; return ;;     # already a release (x.y.z-...)
+	6.12-debug)
+		[ -r "$KML_DEBUG_DIR/current/.done" ] ||
+			kml_die "no debug kernel yet; run scripts/build-debug-kernel.sh"
+		cat "$KML_DEBUG_DIR/current/.done"
+		return
+		;;
 	*-rt) flavour=rt s=${s%-rt} ;;
 	*-arm64) flavour=arm64 s=${s%-arm64} ;;
 	esac
@@ -52,6 +61,7 @@ kml_kver() {
 # kml_base_kver RELEASE -> the amd64 generic release of the same version.
 kml_base_kver() {
 	local r=${1%-amd64}
+	case "$1" in *-kml-debug) kml_kver 6.12; return ;; esac
 	r=${r%-arm64}
 	echo "${r%-rt}-amd64"
 }
@@ -88,6 +98,7 @@ kml_private_src() { echo "$(kml_kdir "$(kml_base_kver "$1")")/src"; }
 # the cache (scripts/install-deps.sh says why).
 kml_headers() {
 	case "$1" in
+	*-kml-debug) echo "$KML_DEBUG_DIR/current" ;;   # the kernel's own build tree
 	*-arm64 | *-rt-amd64) echo "$(kml_kdir "$1")/headers/usr/src/linux-headers-$1" ;;
 	*) echo "/usr/src/linux-headers-$1" ;;
 	esac

@@ -122,3 +122,24 @@ kml_devtest_bg() {
 	(TMPDIR=/dev/shm exec chroot /host "$KML_DEVTEST" "$@" >"$out") &
 	KML_BG_PID=$!
 }
+
+# kml_verify_start DEV SIZE [FIO ARGS...]: qemu/workloads/verify.fio (crc32c)
+# on DEV in the background (PID in KML_VERIFY_PID); returns once its first
+# writes reached the disk. kml_verify_check waits for it and fails the script
+# on a non-zero fio status or any verify error.
+kml_verify_start() {
+	local dev=$1 size=$2 stat
+	shift 2
+	stat=/sys/block/${dev#/dev/}/stat
+	(kml_host env DEV="$dev" SIZE="$size" /usr/bin/fio --eta=never --output=/dev/shm/v.out "$@" \
+		"$KML_HOST_ROOT/qemu/workloads/verify.fio"; echo $? >/dev/shm/v.rc) &
+	KML_VERIFY_PID=$!
+	kml_wait_for "fio started" 30 sh -c "[ \"\$(awk '{ print \$5 }' $stat)\" -gt 0 ]"
+}
+
+kml_verify_check() {
+	wait "$KML_VERIFY_PID" || true
+	grep -E "err=|READ:|WRITE:" /dev/shm/v.out || true
+	kml_expect_eq "fio verify status" "$(cat /dev/shm/v.rc)" "0"
+	kml_expect "no verify errors" sh -c '! grep -q "verify:" /dev/shm/v.out'
+}

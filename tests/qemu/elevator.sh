@@ -42,7 +42,9 @@ kml_host /usr/bin/fio --eta=never --name=seq --filename=/dev/vda --direct=1 --rw
 	--bs=4k --size=8m --ioengine=libaio --iodepth=32 --output=/dev/null
 m1=$(awk '{ print $6 }' /sys/block/vda/stat)
 echo "write merges: $((m1 - m0))"
-kml_expect "sequential writes merged" test $((m1 - m0)) -gt 100
+# How many depends on timing (the debug kernel merges fewer); any shows the
+# path works. Exact merge counts: the insert-merge test below.
+kml_expect "sequential writes merged" test $((m1 - m0)) -gt 0
 
 # Reads merged when the elevator inserts them (not when their bio arrives):
 # the request merged away was never queued in kml-deadline, which must cope.

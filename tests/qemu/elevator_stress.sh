@@ -7,10 +7,7 @@
 Q=/sys/block/vda/queue
 kml_insmod
 echo kml-deadline >$Q/scheduler
-(kml_host env DEV=/dev/vda SIZE=48m /usr/bin/fio --eta=never --output=/dev/shm/v.out \
-	"$KML_HOST_ROOT/qemu/workloads/verify.fio"; echo $? >/dev/shm/v.rc) &
-fio=$!
-kml_wait_for "fio started" 30 sh -c '[ "$(awk "{ print \$5 }" /sys/block/vda/stat)" -gt 0 ]'
+kml_verify_start /dev/vda 48m
 i=0
 for s in $(seq 50); do
 	for sched in none mq-deadline kml-deadline; do
@@ -27,10 +24,7 @@ for s in $(seq 50); do
 done
 echo "switched schedulers $((i * 3)) times"
 echo dropping >/sys/kernel/kml/mode
-wait $fio
-cat /dev/shm/v.out | grep -E "err=|READ:|WRITE:" || true
-kml_expect_eq "fio verify status" "$(cat /dev/shm/v.rc)" "0"
-kml_expect "no verify errors" sh -c '! grep -q "verify:" /dev/shm/v.out'
+kml_verify_check
 echo none >$Q/scheduler
 kml_rmmod
 kml_expect_clean_dmesg

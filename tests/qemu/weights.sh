@@ -9,11 +9,11 @@ kml_expect_eq "commit linear v7" "$(kml_devtest commit linear --version 7)" "ok"
 kml_expect_eq "model version" "$(kml_sys model/version)" "7"
 kml_expect_eq "model kind" "$(kml_sys model/kind)" "linear"
 kml_expect_eq "model shape" "$(kml_sys model/shape)" "9->1"
-for bad in garbage truncated bad-crc huge-dims too-big; do
+for bad in garbage truncated bad-crc huge-dims bad-act too-big; do
 	kml_expect_eq "commit $bad" "$(kml_devtest commit $bad --version 99)" "EINVAL"
 	kml_expect_eq "model still v7 after $bad" "$(kml_sys model/version)" "7"
 done
-kml_expect_eq "rejects counted (too-big never reaches the validator)" "$(kml_sys model/rejects)" "4"
+kml_expect_eq "rejects counted (too-big never reaches the validator)" "$(kml_sys model/rejects)" "5"
 echo "last error: $(kml_sys model/last_error)"
 kml_expect_eq "commit mlp v8" "$(kml_devtest commit mlp --version 8)" "ok"
 kml_expect_eq "model kind" "$(kml_sys model/kind)" "mlp"

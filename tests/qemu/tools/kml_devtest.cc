@@ -145,8 +145,35 @@ std::vector<uint8_t> model_blob(const std::string &kind, uint32_t version)
 			    KML_WTYPE_I8, version);
 }
 
+// With task-filtered fault injection (the debug kernel's failslab and
+// fail_page_alloc), only this process's allocations while it is set fail:
+// just the commit, not the exec or the page faults around it.
+class MakeItFail {
+public:
+	explicit MakeItFail(bool on) : on_(on)
+	{
+		if (on_ && !set("1"))
+			throw kml::Error(errno, "/proc/self/make-it-fail");
+	}
+	~MakeItFail()
+	{
+		if (on_)
+			set("0");
+	}
+	MakeItFail(const MakeItFail &) = delete;
+	MakeItFail &operator=(const MakeItFail &) = delete;
+
+private:
+	static bool set(const char *v)
+	{
+		kml::UniqueFd fd(open("/proc/self/make-it-fail", O_WRONLY | O_CLOEXEC));
+		return fd.get() >= 0 && write(fd.get(), v, 1) == 1;
+	}
+	bool on_;
+};
+
 // Commit a blob, well-formed or broken on purpose; print the errno name.
-int commit(const std::string &what, uint32_t version)
+int commit(const std::string &what, uint32_t version, bool make_it_fail)
 {
 	kml::Device dev;
 	std::vector<uint8_t> blob = model_blob(what == "mlp" ? "mlp" : "linear", version);
@@ -161,6 +188,10 @@ int commit(const std::string &what, uint32_t version)
 	else if (what == "huge-dims")
 		std::memset(blob.data() + offsetof(kml_blob_header, dim), 0xff,
 			    sizeof(kml_blob_header::dim));
+	else if (what == "bad-act")
+		// KML_BLOB_EACT is -12, which once came back to user space as
+		// ENOMEM (kml-fuzz found it): it must be EINVAL and a reject.
+		blob[offsetof(kml_blob_header, hidden_act)] = 0x7f;
 	else if (what == "too-big")
 		blob.resize(dev.info().weights_bytes + 1);
 	else if (what != "linear" && what != "mlp")
@@ -174,6 +205,7 @@ int commit(const std::string &what, uint32_t version)
 		return 0;
 	}
 	try {
+		MakeItFail faults(make_it_fail);
 		dev.commit(blob);
 		fmt::print("ok\n");
 	} catch (const kml::Error &e) {
@@ -283,8 +315,11 @@ int main(int argc, char **argv)
 	std::string kind;
 	uint32_t version = 1;
 	auto *b = app.add_subcommand("commit", "commit a blob; print ok or the errno name");
-	b->add_option("kind", kind, "linear mlp garbage truncated bad-crc huge-dims too-big")->required();
+	b->add_option("kind", kind, "linear mlp garbage truncated bad-crc huge-dims bad-act too-big")->required();
 	b->add_option("--version", version);
+	bool make_it_fail = false;
+	b->add_flag("--make-it-fail", make_it_fail,
+		    "fail allocations as fault injection says, during the commit only");
 
 	auto *r = app.add_subcommand("rollback", "roll back; print ok or the errno name");
 
@@ -305,7 +340,7 @@ int main(int argc, char **argv)
 		if (*m)
 			return bad_mmaps();
 		if (*b)
-			return commit(kind, version);
+			return commit(kind, version, make_it_fail);
 		if (*r)
 			return rollback();
 		if (*im)
