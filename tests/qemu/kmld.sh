@@ -16,6 +16,8 @@ mkdir -p /dev/shm/models
 (kml_host env DEV=/dev/vda RUNTIME=40 /usr/bin/fio --eta=never --output=/dev/null \
 	"$KML_HOST_ROOT/qemu/workloads/mixed.fio") &
 fio=$!
+# fio takes a while to start on a slow (debug) kernel: collect once it issues I/O.
+kml_wait_for "fio issuing I/O" 60 sh -c '[ "$(awk "{ print \$1 + \$5 }" /sys/block/vda/stat)" -gt 100 ]'
 kml_host "$KML_KMLD" --once --duration 20 --min-samples 500 --model linear --disk vda \
 	--registry /dev/shm/models --report /dev/shm/report.json --push-policy always \
 	--lock /dev/shm/kmld.lock || kml_fail "kmld --once"
