@@ -6,7 +6,7 @@
  * each kernel's own private block headers: struct request and friends
  * differ. Built and tested: 6.1 and 6.12 (amd64, PREEMPT_RT, arm64).
  * 5.15 and 6.6: written from the upstream history, not compiled here (no
- * such tree can be obtained on Debian 12); see docs/kml-deadline.md.
+ * such tree can be obtained on Debian 12); see docs/edge.md.
  *
  *   - insert_requests(): "bool at_head" until 6.4; 6.5 made it
  *     blk_insert_t flags with BLK_MQ_INSERT_AT_HEAD.

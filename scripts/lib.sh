@@ -10,7 +10,6 @@ KML_SERIES_ALL="6.12 6.1"
 # Other builds of the very same kernel versions (same package version as the
 # pin): PREEMPT_RT (amd64) and arm64. A kernel is named SERIES or
 # SERIES-FLAVOUR, e.g. 6.12-rt, 6.1-arm64.
-KML_FLAVOURS="rt arm64"
 KML_KERNELS_RT="6.12-rt 6.1-rt"
 KML_KERNELS_ARM64="6.12-arm64 6.1-arm64"
 KML_KERNELS_EVERY="$KML_SERIES_ALL $KML_KERNELS_RT $KML_KERNELS_ARM64"
