@@ -30,10 +30,28 @@ enum kml_mode {
 
 int kml_samples_init(void);
 void kml_samples_exit(void);
-int kml_samples_promise(u32 *ticket);
+int __kml_samples_promise(u32 *ticket);
 void kml_samples_unpromise(u32 ticket);
 void kml_samples_emit(const struct kml_sample *s, u32 ticket);
-bool kml_samples_wanted(void);
+
+extern bool kml_listening;
+
+/* A consumer reads samples: they are worth building. Any context. */
+static inline bool kml_samples_wanted(void)
+{
+	return READ_ONCE(kml_listening);
+}
+
+/*
+ * Blocking mode, at dispatch: 0 with a ticket for kml_samples_emit(), or
+ * -EAGAIN when the ring is full and the request must wait (the kick
+ * callback says when to try again). Without a consumer, ticket 0 at once.
+ */
+static inline int kml_samples_promise(u32 *ticket)
+{
+	*ticket = 0;
+	return kml_samples_wanted() ? __kml_samples_promise(ticket) : 0;
+}
 void kml_samples_set_kick(void (*kick)(void));
 int kml_samples_attach(void);
 void kml_samples_detach(void);

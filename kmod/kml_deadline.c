@@ -86,17 +86,23 @@ static void kd_remove(struct kd_data *kd, struct request *rq)
 	kd->cls[c].queued[dir]--;
 }
 
+/*
+ * Take @rq off the queues to dispatch it: the batch continues after it in
+ * sector order (kd_remove() moves next_rq on from @rq to its successor).
+ */
+static void kd_take(struct kd_data *kd, struct request *rq)
+{
+	kd->next_rq[kd_class_of(rq)][rq_data_dir(rq)] = rq;
+	kd_remove(kd, rq);
+}
+
 static void kd_insert_one(struct kd_data *kd, struct request *rq,
 			  bool at_head, struct list_head *free)
 {
 	struct request_queue *q = kd->q;
-	struct kd_rq *krq = kd_rq(rq);
-	u64 now = ktime_get_ns();
 	enum kd_class c;
 	int dir;
 
-	if (krq && !krq->dispatched)
-		krq->rec.insert_ns = now;
 	if (blk_mq_sched_try_insert_merge(q, rq, free))
 		return;
 	if (at_head || blk_rq_is_passthrough(rq)) {
@@ -114,7 +120,7 @@ static void kd_insert_one(struct kd_data *kd, struct request *rq,
 		if (!q->last_merge)
 			q->last_merge = rq;
 	}
-	rq->fifo_time = now + kd->expire_ns[dir];
+	rq->fifo_time = kd_start_ns(rq) + kd->expire_ns[dir];
 	list_add_tail(&rq->queuelist, &kd->cls[c].fifo[dir]);
 	kd->cls[c].queued[dir]++;
 }
@@ -214,48 +220,39 @@ static bool kd_write_admitted(struct kd_data *kd, const struct kd_candidate *w)
 }
 
 /*
- * The model's choice: the read with least slack (the FIFO head, or the
- * next in sector order when the head is not urgent), a write only when the
- * latency window admits it or when it is more urgent than the read. NULL
- * with work queued means: hold, the window is full.
+ * The read to weigh, or to serve when no write is queued: the FIFO head.
+ * Reads differ in deadline far more than in predicted cost, so the
+ * earliest deadline is the least slack; and sector order, which could let
+ * a read wait for most of read_expire, buys nothing on flash. No
+ * inference: kd_start() still predicts for the sample when asked.
+ */
+static struct request *kd_pick_reads(struct kd_data *kd, enum kd_class c)
+{
+	return kd_fifo_head(kd, c, READ);
+}
+
+/*
+ * The model's choice when a write is queued: a write only when the latency
+ * window admits it, and then if it is more urgent than the read (least
+ * slack) or none is in flight. NULL means: hold, the window is full.
  */
 static struct request *kd_pick_model(struct kd_data *kd, enum kd_class c,
 				     u64 now, struct kd_candidate *out)
 {
-	struct request *rhead = kd_fifo_head(kd, c, READ);
+	struct request *rpick = kd_pick_reads(kd, c);
 	struct request *whead = kd_fifo_head(kd, c, WRITE);
 	struct kd_candidate r, w;
 
-	if (rhead) {
-		/*
-		 * Reads differ in deadline far more than in predicted cost:
-		 * the FIFO head when it is due, else the next in sector order.
-		 * Without a write to weigh it against there is no decision
-		 * to make, so no inference either (kd_start() still predicts
-		 * for the sample when someone reads samples).
-		 */
-		struct request *next = kd->next_rq[c][READ];
-		struct request *pick = next && now + kd->read_target_ns <
-					      rhead->fifo_time ? next : rhead;
-
-		if (!whead) {
-			kd->model_read_only++;
-			return pick;
-		}
-		kd_evaluate(kd, &r, pick, now);
+	if (rpick)
+		kd_evaluate(kd, &r, rpick, now);
+	kd_evaluate(kd, &w, kd->next_rq[c][WRITE] && !kd_expired(whead, now) ?
+		    kd->next_rq[c][WRITE] : whead, now);
+	if (kd_write_admitted(kd, &w) &&
+	    (!rpick || !kd_inflight(kd, WRITE) || w.slack < r.slack)) {
+		*out = w;
+		return w.rq;
 	}
-	if (whead) {
-		kd_evaluate(kd, &w, kd->next_rq[c][WRITE] &&
-			    !kd_expired(whead, now) ?
-			    kd->next_rq[c][WRITE] : whead, now);
-		if (kd_write_admitted(kd, &w) &&
-		    (!rhead || !kd_inflight(kd, WRITE) ||
-		     w.slack < r.slack)) {
-			*out = w;
-			return w.rq;
-		}
-	}
-	if (rhead) {
+	if (rpick) {
 		*out = r;
 		return r.rq;
 	}
@@ -289,33 +286,43 @@ static enum kd_class kd_pick_class(struct kd_data *kd, u64 now)
 	return first;
 }
 
+/*
+ * @rq goes to the device: account for it and keep what its sample needs.
+ * The features are those the model saw (@cand), or computed here when
+ * somebody reads samples or a sample was promised (@ticket); otherwise the
+ * record stays featureless and the request yields no sample.
+ */
 static void kd_start(struct kd_data *kd, struct request *rq,
-		     struct kd_candidate *cand, u64 now)
+		     struct kd_candidate *cand, u32 ticket, u64 now)
 {
 	struct kd_rq *krq = kd_rq(rq);
 	int dir = rq_data_dir(rq);
 
 	if (kd->batch_dir == dir)
 		kd->batch_count++;
-	kd->next_rq[kd_class_of(rq)][dir] = elv_rb_latter_request(kd->q, rq);
 	kd->last_end = blk_rq_pos(rq) + blk_rq_sectors(rq);
 	if (dir == WRITE)
 		kd->last_write_ns = now;
-	if (!krq)
+	if (!krq) {
+		kml_samples_unpromise(ticket);
 		return;
+	}
+	krq->featured = cand || ticket || kml_samples_wanted();
+	krq->rec.pred_ns = 0;
+	krq->rec.model_version = 0;
 	if (cand) {
 		memcpy(krq->rec.features, cand->f, sizeof(krq->rec.features));
 		krq->rec.pred_ns = cand->pred;
 		krq->rec.model_version = cand->version;
-	} else if (kml_samples_wanted()) {
-		/* Model off: predict anyway, the samples train the next model. */
+	} else if (krq->featured) {
+		/* No inference for the decision: predict for the sample. */
 		kd_features(kd, rq, now, krq->rec.features);
 		krq->rec.pred_ns = kd_predict(kd, krq->rec.features,
 					      &krq->rec.model_version);
-	} else {
-		krq->rec.pred_ns = 0;
 	}
+	krq->ticket = ticket;
 	krq->dispatched = true;
+	krq->rec.insert_ns = kd_start_ns(rq);
 	krq->rec.dispatch_ns = now;
 	WRITE_ONCE(kd->pred_dispatched_ns,
 		   kd->pred_dispatched_ns + krq->rec.pred_ns);
@@ -327,9 +334,9 @@ static struct request *kd_dispatch_request(struct blk_mq_hw_ctx *hctx)
 	struct kd_data *kd = hctx->queue->elevator->elevator_data;
 	struct kd_candidate cand;
 	struct request *rq, *classic;
-	u64 now = ktime_get_ns();
+	u64 now = kd_now_ns();
 	bool held = false;
-	u32 ticket = 0;
+	u32 ticket;
 	enum kd_class c;
 
 	spin_lock(&kd->lock);
@@ -343,30 +350,29 @@ static struct request *kd_dispatch_request(struct blk_mq_hw_ctx *hctx)
 				      queuelist);
 	if (rq) {
 		list_del_init(&rq->queuelist);
-		kd_start(kd, rq, NULL, now);
+		kd_start(kd, rq, NULL, ticket, now);
 		goto out;
 	}
 	c = kd_pick_class(kd, now);
 	if (c == KD_NR_CLASSES)
-		goto out;
+		goto unpromise;
 
 	if (!READ_ONCE(kd->use_model)) {
 		rq = kd_pick_deadline(kd, c, now);
-		if (rq) {
-			kd_remove(kd, rq);
-			kd_start(kd, rq, NULL, now);
-		}
-		goto out;
+		goto start;
+	}
+	if (!kd->cls[c].queued[WRITE]) {
+		/* Only a write can be held back or weighed: no decision. */
+		rq = kd_pick_reads(kd, c);
+		kd->model_read_only++;
+		goto start;
 	}
 	/*
-	 * Only a queued write can be held back. Announce the hold before
-	 * the window is read: a completion that frees room after that read
-	 * then sees the flag and re-runs the queue.
+	 * Announce the hold before the window is read: a completion that
+	 * frees room after that read then sees the flag and re-runs the queue.
 	 */
-	if (kd->cls[c].queued[WRITE]) {
-		WRITE_ONCE(kd->held, true);
-		smp_mb();	/* pairs with kd_completed_request() */
-	}
+	WRITE_ONCE(kd->held, true);
+	smp_mb();	/* pairs with kd_completed_request() */
 	/* What plain deadline would do, to count the decisions we change. */
 	classic = kd_pick_deadline(kd, c, now);
 	cand.rq = NULL;
@@ -377,14 +383,21 @@ static struct request *kd_dispatch_request(struct blk_mq_hw_ctx *hctx)
 	held = !rq;
 	if (rq) {
 		kd->batch_dir = rq_data_dir(rq);
-		kd_remove(kd, rq);
-		kd_start(kd, rq, cand.rq == rq ? &cand : NULL, now);
+		kd_take(kd, rq);
+		kd_start(kd, rq, cand.rq == rq ? &cand : NULL, ticket, now);
+		goto out;
+	}
+unpromise:
+	kml_samples_unpromise(ticket);
+	goto out;
+start:
+	if (rq) {
+		kd_take(kd, rq);
+		kd_start(kd, rq, NULL, ticket, now);
+	} else {
+		kml_samples_unpromise(ticket);
 	}
 out:
-	if (rq && kd_rq(rq))
-		kd_rq(rq)->ticket = ticket;
-	else if (ticket)
-		kml_samples_unpromise(ticket);
 	if (READ_ONCE(kd->held) != held)	/* keep the line clean */
 		WRITE_ONCE(kd->held, held);
 	spin_unlock(&kd->lock);
@@ -486,7 +499,7 @@ static void kd_prepare_request(struct request *rq)
 
 	if (h && rq->internal_tag < h->nr) {
 		krq = &h->rqs[rq->internal_tag];
-		memset(krq, 0, sizeof(*krq));
+		krq->dispatched = false;
 	} else {
 		struct kd_data *kd = rq->q->elevator->elevator_data;
 
@@ -528,7 +541,7 @@ static void kd_completed_request(struct request *rq, u64 now)
 		atomic64_inc(&kd->window_kicks);
 		blk_mq_run_hw_queues(rq->q, true);
 	}
-	if (!kml_samples_wanted() && !krq->ticket)
+	if (!krq->ticket && (!krq->featured || !kml_samples_wanted()))
 		return;		/* nobody reads samples: skip building one */
 	kml_sample_build(&s, rq, &krq->rec, now);
 	kml_samples_emit(&s, krq->ticket);

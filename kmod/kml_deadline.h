@@ -14,6 +14,8 @@
 #include <linux/rbtree.h>
 #include <linux/spinlock.h>
 #include <linux/list.h>
+#include <linux/version.h>
+#include <block/blk.h>
 #include <block/elevator.h>
 struct rq_qos;		/* named, not used, by blk-mq-debugfs.h */
 #include <block/blk-mq-debugfs.h>
@@ -46,11 +48,15 @@ struct kml_rq_record {
 	s32 features[KML_NR_FEATURES];
 };
 
-/* Per request, in rq->elv.priv[0]; it lives in struct kd_hctx. */
+/*
+ * Per request, in rq->elv.priv[0]; it lives in struct kd_hctx. Only
+ * @dispatched is set before dispatch; kd_start() fills in the rest.
+ */
 struct kd_rq {
 	struct kml_rq_record rec;
 	u32 ticket;			/* ring promise (blocking mode) */
 	bool dispatched;
+	bool featured;			/* rec.features hold this request's */
 };
 
 /* Per hardware queue (hctx->sched_data): a record per scheduler tag. */
@@ -124,6 +130,31 @@ static inline u64 kd_inflight_pred_ns(const struct kd_data *kd)
 {
 	return READ_ONCE(kd->pred_dispatched_ns) -
 	       (u64)atomic64_read(&kd->pred_completed_ns);
+}
+
+/*
+ * When @rq was made: blk-mq stamps every request that goes through a
+ * scheduler (blk_mq_need_time_stamp()), so deadlines and ages run from
+ * there and inserting reads no clock. Passthrough requests carry no stamp.
+ */
+static inline u64 kd_start_ns(struct request *rq)
+{
+	return rq->start_time_ns ?: ktime_get_ns();
+}
+
+/*
+ * Now, for dispatch. Since 6.9 blk-mq caches the time in the submitter's
+ * plug until it sleeps, and dispatch mostly runs from that plug's flush: a
+ * clock read per plug, not per request, at the price of a dispatch stamp up
+ * to one plug early (microseconds; service times are learnt in log2 us).
+ */
+static inline u64 kd_now_ns(void)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+	return blk_time_get_ns();
+#else
+	return ktime_get_ns();
+#endif
 }
 
 /* kml_predict.c: what a request looks like to the model, and its answer */

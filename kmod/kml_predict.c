@@ -28,7 +28,7 @@ enum kd_feature {
 	KD_F_QUEUED_READS,
 	KD_F_QUEUED_WRITES,
 	KD_F_INFLIGHT,		/* requests in the device */
-	KD_F_AGE,		/* log2(1 + us since insert) */
+	KD_F_AGE,		/* log2(1 + us since the request was made) */
 	KD_F_EWMA,		/* log2(1 + recent service latency in us) */
 	KD_F_SINCE_WRITE,	/* log2(1 + us since the last write dispatch) */
 };
@@ -96,7 +96,6 @@ void kml_features(const struct kml_io_state *st, struct request *rq,
 /* Under kd->lock. */
 void kd_features(struct kd_data *kd, struct request *rq, u64 now, s32 *f)
 {
-	struct kd_rq *krq = rq->elv.priv[0];
 	struct kml_io_state st = {
 		.last_end = kd->last_end,
 		.last_write_ns = kd->last_write_ns,
@@ -110,7 +109,7 @@ void kd_features(struct kd_data *kd, struct request *rq, u64 now, s32 *f)
 		st.queued[READ] += kd->cls[c].queued[READ];
 		st.queued[WRITE] += kd->cls[c].queued[WRITE];
 	}
-	kml_features(&st, rq, krq ? krq->rec.insert_ns : 0, now, f);
+	kml_features(&st, rq, rq->start_time_ns, now, f);
 }
 
 /* 2^(y) microseconds in ns, y in Q16; 2^frac by a quadratic (< 0.3 %). */

@@ -117,12 +117,8 @@ static struct kml_ring_box *kml_box_locked(void)
 					 lockdep_is_held(&kml_s.lock));
 }
 
-/*
- * Blocking mode, at dispatch: 0 with a ticket for kml_samples_emit(), or
- * -EAGAIN when the ring is full and the request must wait (the kick
- * callback says when to try again). Other modes get ticket 0 at once.
- */
-int kml_samples_promise(u32 *ticket)
+/* kml_samples_promise() with a consumer attached. */
+int __kml_samples_promise(u32 *ticket)
 {
 	struct kml_ring_box *box;
 	s64 now;
@@ -188,10 +184,13 @@ void kml_samples_emit(const struct kml_sample *s, u32 ticket)
 }
 
 /* Does anyone read samples? Producers may skip building them if not. */
-bool kml_samples_wanted(void)
-{
-	return READ_ONCE(kml_s.consumer);
-}
+/*
+ * kml_s.consumer, where the scheduler's inline check (kml_samples_wanted(),
+ * asked for every request) reads it without a call. Not a static key:
+ * consumers come and go thousands of times in a fuzz run, and each flip
+ * would patch kernel text on every CPU.
+ */
+bool kml_listening;
 
 /* The scheduler's way to be told that held-back requests may go now. */
 void kml_samples_set_kick(void (*kick)(void))
@@ -281,6 +280,8 @@ int kml_samples_attach(void)
 		ret = -EBUSY;
 	else
 		WRITE_ONCE(kml_s.consumer, true);
+	if (!ret)
+		WRITE_ONCE(kml_listening, true);
 	mutex_unlock(&kml_s.lock);
 	return ret;
 }
@@ -290,6 +291,7 @@ void kml_samples_detach(void)
 {
 	mutex_lock(&kml_s.lock);
 	WRITE_ONCE(kml_s.consumer, false);
+	WRITE_ONCE(kml_listening, false);
 	mutex_unlock(&kml_s.lock);
 	kml_stall_recheck();
 }

@@ -217,8 +217,10 @@ def main():
     for workload, per in data.items():
         summary[workload] = {s: summarize(runs) for s, runs in per.items()}
         base = per.get(args.baseline)
+        clock = os.path.join(args.results, workload, "clock")
+        clock = open(clock).read().strip() if os.path.exists(clock) else "host clock"
         print(f"\n{workload} (reads over {args.deadline_ms:g} ms count as missed;"
-              f" ratios vs {args.baseline} in the same boot)")
+              f" ratios vs {args.baseline} in the same boot; {clock})")
         print(f"{'scheduler':<16}{'n':>2} {'mean':>7} {'p50':>7} {'p99':>8} {'±':>6}"
               f" {'p99.9':>8} {'missed':>7} {'rIOPS':>7} {'±%':>4} {'wMB/s':>6} {'cpu%':>5}"
               f" {'p99×':>6} {'wMB×':>6} {'IOPS×':>6}")
@@ -231,6 +233,7 @@ def main():
                   f" {s['p99_ms']:>8.2f} {s['p99_ms_stddev']:>6.2f} {s['p99.9_ms']:>8.2f}"
                   f" {100 * s['read_over_deadline']:>6.2f}% {s['read_iops']:>7.0f} {iops_sd:>4.0f}"
                   f" {s['write_mbs']:>6.1f} {s['cpu_pct']:>5.0f} {r99:>6.3f} {rw:>6.3f} {ri:>6.3f}")
+        summary[workload]["clock"] = clock
         rep = os.path.join(args.results, workload, "kmld-report.json")
         if os.path.exists(rep):
             with open(rep) as f:

@@ -9,14 +9,18 @@
 #   -t SECONDS    per fio run (default 12)
 #   -n REPEATS    (default 3)
 #   -T SECONDS    kmld training before the kmlt runs (default 20)
+#   -i SHIFT|off  guest clock from instruction counts (qemu -icount shift=SHIFT):
+#                 rates then measure CPU cost, free of the host's noise.
+#                 Default: 0 for saturation (the scheduler's own cost), off
+#                 for the others (device latency is host time, throttled)
 #   -o DIR        results (default build/bench/<time>)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$KML_ROOT"
 
-series=6.12 workloads=mixed runtime=12 repeats=3 train=20 out=""
+series=6.12 workloads=mixed runtime=12 repeats=3 train=20 out="" icount=auto
 scheds="mq-deadline kml0 kml1 kmlt none bfq kyber floor"
-while getopts "k:w:s:t:n:T:o:h" o; do
+while getopts "k:w:s:t:n:T:i:o:h" o; do
 	case $o in
 	k) series=$OPTARG ;;
 	w) workloads=$OPTARG ;;
@@ -24,8 +28,9 @@ while getopts "k:w:s:t:n:T:o:h" o; do
 	t) runtime=$OPTARG ;;
 	n) repeats=$OPTARG ;;
 	T) train=$OPTARG ;;
+	i) icount=$OPTARG ;;
 	o) out=$OPTARG ;;
-	*) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+	*) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 	esac
 done
 kver=$(kml_kver "$series")
@@ -42,12 +47,22 @@ for w in $workloads; do
 	[ -f "qemu/workloads/$w.fio" ] || kml_die "no workload qemu/workloads/$w.fio"
 	kml_log "$w on $kver: $runs runs of ${runtime} s ($scheds; $repeats repeats)"
 	mkdir -p "$out/$w"
-	dev=()
+	dev=() clock=() shift=$icount slow=1
 	# Saturation measures the scheduler itself: a null_blk with no latency.
 	[ "$w" = saturation ] && dev=(--disk 0 -e DEV=nullb0
 		--null-blk nr_devices=1,queue_mode=2,submit_queues=2,gb=4,irqmode=1)
+	[ "$shift" = auto ] && { [ "$w" = saturation ] && shift=0 || shift=off; }
+	case $shift in
+	off) echo "host clock" >"$out/$w/clock" ;;
+	*[!0-9]* | "") kml_die "-i takes a shift (0, 1, ...) or off" ;;
+	*)	# One TCG thread for all vCPUs: several times slower in host time.
+		clock=(--icount "$shift") slow=8
+		echo "instruction-counted clock (qemu -icount shift=$shift)" >"$out/$w/clock" ;;
+	esac
+	kml_log "$w: $(cat "$out/$w/clock")"
 	# Progress lines come from the guest console ("[n/N] ...").
-	"$KML_ROOT/qemu/kml-qemu" -k "$kver" -r "$out/$w" --timeout $((runs * (runtime + 15) + train + 120)) \
+	"$KML_ROOT/qemu/kml-qemu" -k "$kver" -r "$out/$w" "${clock[@]}" \
+		--timeout $((runs * (runtime * slow + 15) + train * slow + 120)) \
 		"${dev[@]}" \
 		-e WORKLOAD="$w" -e RUNTIME="$runtime" -e REPEATS="$repeats" -e SCHEDS="$scheds" \
 		-e TRAIN="$train" \

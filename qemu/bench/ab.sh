@@ -42,6 +42,8 @@ case " $SCHEDS " in
 	(kml_host env DEV=/dev/$DEV RUNTIME=$((${TRAIN:-20} + 5)) /usr/bin/fio --eta=never \
 		--output=/dev/null "$KML_HOST_ROOT/qemu/workloads/$WORKLOAD.fio") &
 	fio=$!
+	# On a slow or busy host fio takes seconds to start: train on its I/O.
+	kml_wait_for_io "$DEV" 100 60
 	mkdir -p /dev/shm/models
 	kml_host "$KML_KMLD" --once --duration "${TRAIN:-20}" --interval "${TRAIN_EVERY:-3}" \
 		--model "${MODEL:-linear}" \

@@ -88,6 +88,12 @@ kml_wait_for() {
 	done
 }
 
+# kml_wait_for_io DEV COUNT SECONDS: until DEV completed COUNT reads and
+# writes (a workload started in the background is really issuing I/O).
+kml_wait_for_io() {
+	kml_wait_for "I/O on $1" "$3" sh -c "[ \$(awk '{ print \$1 + \$5 }' /sys/block/$1/stat) -gt $2 ]"
+}
+
 # kml_now_ms: milliseconds since boot (busybox date has no %N).
 kml_now_ms() {
 	awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime

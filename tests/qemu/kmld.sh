@@ -17,7 +17,7 @@ mkdir -p /dev/shm/models
 	"$KML_HOST_ROOT/qemu/workloads/mixed.fio") &
 fio=$!
 # fio takes a while to start on a slow (debug) kernel: collect once it issues I/O.
-kml_wait_for "fio issuing I/O" 60 sh -c '[ "$(awk "{ print \$1 + \$5 }" /sys/block/vda/stat)" -gt 100 ]'
+kml_wait_for_io vda 100 60
 kml_host "$KML_KMLD" --once --duration 20 --min-samples 500 --model linear --disk vda \
 	--registry /dev/shm/models --report /dev/shm/report.json --push-policy always \
 	--lock /dev/shm/kmld.lock || kml_fail "kmld --once"

@@ -147,33 +147,72 @@ std::vector<uint8_t> model_blob(const std::string &kind, uint32_t version)
 
 // With task-filtered fault injection (the debug kernel's failslab and
 // fail_page_alloc), only this process's allocations while it is set fail:
-// just the commit, not the exec or the page faults around it.
+// just the one system call under test. Two things keep the faults there:
+// every page of the process is faulted in and locked first (a failed fault
+// on a text page read over 9p is a SIGBUS, and it left the file unusable for
+// later execs), and the flag goes off through a descriptor opened before it
+// went on (opening /proc/self/make-it-fail allocates, so it may fail too).
 class MakeItFail {
 public:
-	explicit MakeItFail(bool on) : on_(on)
+	explicit MakeItFail(bool on)
 	{
-		if (on_ && !set("1"))
+		if (!on)
+			return;
+		fd_ = kml::UniqueFd(open("/proc/self/make-it-fail", O_WRONLY | O_CLOEXEC));
+		if (fd_.get() < 0)
 			throw kml::Error(errno, "/proc/self/make-it-fail");
+		if (mlockall(MCL_CURRENT | MCL_FUTURE))
+			throw kml::Error(errno, "mlockall");
+		if (!set('1')) {
+			munlockall();
+			throw kml::Error(errno, "/proc/self/make-it-fail");
+		}
 	}
 	~MakeItFail()
 	{
-		if (on_)
-			set("0");
+		if (fd_.get() < 0)
+			return;
+		if (!set('0'))
+			// Every later allocation of ours would fail: stop here.
+			_exit(3);
+		munlockall();
 	}
 	MakeItFail(const MakeItFail &) = delete;
 	MakeItFail &operator=(const MakeItFail &) = delete;
 
 private:
-	static bool set(const char *v)
+	bool set(char v)
 	{
-		kml::UniqueFd fd(open("/proc/self/make-it-fail", O_WRONLY | O_CLOEXEC));
-		return fd.get() >= 0 && write(fd.get(), v, 1) == 1;
+		return pwrite(fd_.get(), &v, 1, 0) == 1;
 	}
-	bool on_;
+	kml::UniqueFd fd_;
 };
 
+// Write each of @values to the file @path (opened once, first) with
+// allocations failing as fault injection says; print ok or the errno name
+// for each.
+int write_file(const std::string &path, const std::vector<std::string> &values,
+	       bool make_it_fail)
+{
+	kml::UniqueFd fd(open(path.c_str(), O_WRONLY | O_CLOEXEC));
+	if (fd.get() < 0)
+		throw kml::Error(errno, path);
+	for (const std::string &value : values) {
+		ssize_t n;
+		int err;
+		{
+			MakeItFail faults(make_it_fail);
+			n = pwrite(fd.get(), value.data(), value.size(), 0);
+			err = errno;
+		}
+		fmt::print("{}\n", n == ssize_t(value.size()) ? "ok" :
+				    n < 0 ? strerrorname_np(err) : "short");
+	}
+	return 0;
+}
+
 // Commit a blob, well-formed or broken on purpose; print the errno name.
-int commit(const std::string &what, uint32_t version, bool make_it_fail)
+int commit(const std::string &what, uint32_t version, uint32_t repeat, bool make_it_fail)
 {
 	kml::Device dev;
 	std::vector<uint8_t> blob = model_blob(what == "mlp" ? "mlp" : "linear", version);
@@ -196,6 +235,8 @@ int commit(const std::string &what, uint32_t version, bool make_it_fail)
 		blob.resize(dev.info().weights_bytes + 1);
 	else if (what != "linear" && what != "mlp")
 		throw CLI::ValidationError("blob", "unknown kind " + what);
+	if (repeat > 1 && what != "linear" && what != "mlp")
+		throw CLI::ValidationError("--repeat", "only valid blobs (linear, mlp) repeat");
 
 	if (what == "too-big") {
 		// Past the region: the library refuses, so ask the kernel directly.
@@ -204,12 +245,19 @@ int commit(const std::string &what, uint32_t version, bool make_it_fail)
 		fmt::print("{}\n", rc ? strerrorname_np(errno) : "ok");
 		return 0;
 	}
-	try {
-		MakeItFail faults(make_it_fail);
-		dev.commit(blob);
-		fmt::print("ok\n");
-	} catch (const kml::Error &e) {
-		fmt::print("{}\n", strerrorname_np(e.code().value()));
+	for (uint32_t i = 0; i < repeat; i++) {
+		int err = 0;
+		if (i)
+			blob = model_blob(what, version + i);
+		{
+			MakeItFail faults(make_it_fail);
+			try {
+				dev.commit(blob);
+			} catch (const kml::Error &e) {
+				err = e.code().value();
+			}
+		}
+		fmt::print("{}\n", err ? strerrorname_np(err) : "ok");
 	}
 	return 0;
 }
@@ -317,11 +365,21 @@ int main(int argc, char **argv)
 	auto *b = app.add_subcommand("commit", "commit a blob; print ok or the errno name");
 	b->add_option("kind", kind, "linear mlp garbage truncated bad-crc huge-dims bad-act too-big")->required();
 	b->add_option("--version", version);
+	uint32_t repeat = 1;
+	b->add_option("--repeat", repeat, "commit versions version, version+1, ... this many times");
 	bool make_it_fail = false;
 	b->add_flag("--make-it-fail", make_it_fail,
 		    "fail allocations as fault injection says, during the commit only");
 
 	auto *r = app.add_subcommand("rollback", "roll back; print ok or the errno name");
+
+	std::string path;
+	std::vector<std::string> values;
+	auto *w = app.add_subcommand("write", "write values to a file; print ok or the errno name of each");
+	w->add_option("file", path)->required();
+	w->add_option("values", values)->required();
+	w->add_flag("--make-it-fail", make_it_fail,
+		    "fail allocations as fault injection says, during the write only");
 
 	std::string disk;
 	unsigned rounds = 64;
@@ -340,9 +398,11 @@ int main(int argc, char **argv)
 		if (*m)
 			return bad_mmaps();
 		if (*b)
-			return commit(kind, version, make_it_fail);
+			return commit(kind, version, repeat, make_it_fail);
 		if (*r)
 			return rollback();
+		if (*w)
+			return write_file(path, values, make_it_fail);
 		if (*im)
 			return insert_merge(disk, rounds);
 	} catch (const std::exception &e) {
