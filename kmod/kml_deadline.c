@@ -329,43 +329,24 @@ static void kd_start(struct kd_data *kd, struct request *rq,
 	WRITE_ONCE(kd->dispatched[dir], kd->dispatched[dir] + 1);
 }
 
-static struct request *kd_dispatch_request(struct blk_mq_hw_ctx *hctx)
+/*
+ * The next request from the queues, or NULL: nothing queued, or the model
+ * holds the writes back (*held). @cand gets what the model saw of its pick.
+ */
+static struct request *kd_pick(struct kd_data *kd, u64 now,
+			       struct kd_candidate *cand, bool *held)
 {
-	struct kd_data *kd = hctx->queue->elevator->elevator_data;
-	struct kd_candidate cand;
+	enum kd_class c = kd_pick_class(kd, now);
 	struct request *rq, *classic;
-	u64 now = kd_now_ns();
-	bool held = false;
-	u32 ticket;
-	enum kd_class c;
 
-	spin_lock(&kd->lock);
-	/* Blocking mode: no ring space, no dispatch (the ring kicks us). */
-	if (kml_samples_promise(&ticket)) {
-		kd->ring_held++;
-		rq = NULL;
-		goto out;
-	}
-	rq = list_first_entry_or_null(&kd->dispatch, struct request,
-				      queuelist);
-	if (rq) {
-		list_del_init(&rq->queuelist);
-		kd_start(kd, rq, NULL, ticket, now);
-		goto out;
-	}
-	c = kd_pick_class(kd, now);
 	if (c == KD_NR_CLASSES)
-		goto unpromise;
-
-	if (!READ_ONCE(kd->use_model)) {
-		rq = kd_pick_deadline(kd, c, now);
-		goto start;
-	}
+		return NULL;
+	if (!READ_ONCE(kd->use_model))
+		return kd_pick_deadline(kd, c, now);
 	if (!kd->cls[c].queued[WRITE]) {
 		/* Only a write can be held back or weighed: no decision. */
-		rq = kd_pick_reads(kd, c);
 		kd->model_read_only++;
-		goto start;
+		return kd_pick_reads(kd, c);
 	}
 	/*
 	 * Announce the hold before the window is read: a completion that
@@ -375,28 +356,44 @@ static struct request *kd_dispatch_request(struct blk_mq_hw_ctx *hctx)
 	smp_mb();	/* pairs with kd_completed_request() */
 	/* What plain deadline would do, to count the decisions we change. */
 	classic = kd_pick_deadline(kd, c, now);
-	cand.rq = NULL;
-	rq = kd_pick_model(kd, c, now, &cand);
+	rq = kd_pick_model(kd, c, now, cand);
 	kd->decisions++;
 	if (rq != classic)
 		kd->model_changed++;
-	held = !rq;
-	if (rq) {
+	if (rq)
 		kd->batch_dir = rq_data_dir(rq);
-		kd_take(kd, rq);
-		kd_start(kd, rq, cand.rq == rq ? &cand : NULL, ticket, now);
+	*held = !rq;
+	return rq;
+}
+
+static struct request *kd_dispatch_request(struct blk_mq_hw_ctx *hctx)
+{
+	struct kd_data *kd = hctx->queue->elevator->elevator_data;
+	struct kd_candidate cand = { .rq = NULL };
+	struct request *rq = NULL;
+	u64 now = kd_now_ns();
+	bool held = false;
+	u32 ticket;
+
+	spin_lock(&kd->lock);
+	/* Blocking mode: no ring space, no dispatch (the ring kicks us). */
+	if (kml_samples_promise(&ticket)) {
+		kd->ring_held++;
 		goto out;
 	}
-unpromise:
-	kml_samples_unpromise(ticket);
-	goto out;
-start:
+	rq = list_first_entry_or_null(&kd->dispatch, struct request,
+				      queuelist);
 	if (rq) {
-		kd_take(kd, rq);
-		kd_start(kd, rq, NULL, ticket, now);
+		list_del_init(&rq->queuelist);
 	} else {
-		kml_samples_unpromise(ticket);
+		rq = kd_pick(kd, now, &cand, &held);
+		if (rq)
+			kd_take(kd, rq);
 	}
+	if (rq)
+		kd_start(kd, rq, cand.rq == rq ? &cand : NULL, ticket, now);
+	else
+		kml_samples_unpromise(ticket);
 out:
 	if (READ_ONCE(kd->held) != held)	/* keep the line clean */
 		WRITE_ONCE(kd->held, held);
