@@ -4,7 +4,8 @@
 Usage: bench-report.py RESULTS_DIR [--deadline-ms MS] [--baseline SCHED]
 
 RESULTS_DIR holds one folder per workload, each with <sched>-<repeat>.json
-(fio json+). Per workload and scheduler: read latency mean/p50/p99/p99.9
+(fio json+). Per workload and scheduler: read latency (total: submission +
+completion, when the job file asks for lat_percentiles) mean/p50/p99/p99.9
 (mean of the repeats, and the stddev of p99 across them), the share of reads
 slower than the deadline, read IOPS (and its stddev across repeats, in %)
 and write MB/s. Ratios against the baseline scheduler are paired: in each
@@ -49,10 +50,14 @@ def job_stats(path, deadline_ns):
         wr_mbs += w["bw_bytes"] / 1e6
         if r["total_ios"] == 0:
             continue
+        # Total latency (lat_percentiles=1 in the job files): with no
+        # scheduler a request may wait for a driver tag inside io_submit,
+        # which completion latency (clat) does not count.
+        lat = r["lat_ns"] if "bins" in r["lat_ns"] else r["clat_ns"]
         rd["iops"] += r["iops"]
-        rd["mean_ns"] += r["clat_ns"]["mean"] * r["total_ios"]
+        rd["mean_ns"] += lat["mean"] * r["total_ios"]
         rd["ios"] += r["total_ios"]
-        for ns, count in r["clat_ns"].get("bins", {}).items():
+        for ns, count in lat.get("bins", {}).items():
             rd["bins"][int(ns)] = rd["bins"].get(int(ns), 0) + count
             if int(ns) > deadline_ns:
                 rd["over"] += count
