@@ -34,12 +34,12 @@ int __kml_samples_promise(u32 *ticket);
 void kml_samples_unpromise(u32 ticket);
 void kml_samples_emit(const struct kml_sample *s, u32 ticket);
 
-extern bool kml_listening;
+extern bool kml_consumer;
 
 /* A consumer reads samples: they are worth building. Any context. */
 static inline bool kml_samples_wanted(void)
 {
-	return READ_ONCE(kml_listening);
+	return READ_ONCE(kml_consumer);
 }
 
 /*

@@ -53,7 +53,6 @@ static struct {
 	int mode;			/* enum kml_mode */
 	bool watchdog_tripped;
 	unsigned int watchdog_ms;
-	bool consumer;			/* /dev/kml is open */
 	atomic_t mappings;		/* live mmaps of the ring */
 	u32 next_ticket;
 	u32 wake_batch;			/* power of two */
@@ -74,7 +73,7 @@ static struct {
 static bool kml_blocking(void)
 {
 	return READ_ONCE(kml_s.mode) == KML_MODE_BLOCKING &&
-	       READ_ONCE(kml_s.consumer);
+	       READ_ONCE(kml_consumer);
 }
 
 static struct kml_ring_box *kml_box_alloc(u32 nr_slots)
@@ -174,7 +173,7 @@ void kml_samples_emit(const struct kml_sample *s, u32 ticket)
 			(READ_ONCE(kml_s.wake_batch) - 1)) == 0;
 	rcu_read_unlock();
 
-	if (!queued || !READ_ONCE(kml_s.consumer))
+	if (!queued || !READ_ONCE(kml_consumer))
 		return;
 	if (wake)
 		irq_work_queue(&kml_s.wake_work);
@@ -183,14 +182,13 @@ void kml_samples_emit(const struct kml_sample *s, u32 ticket)
 				   KML_FLUSH_DELAY);
 }
 
-/* Does anyone read samples? Producers may skip building them if not. */
 /*
- * kml_s.consumer, where the scheduler's inline check (kml_samples_wanted(),
- * asked for every request) reads it without a call. Not a static key:
- * consumers come and go thousands of times in a fuzz run, and each flip
- * would patch kernel text on every CPU.
+ * /dev/kml is open: one consumer reads samples. Outside kml_s so that the
+ * scheduler's per-request check (kml_samples_wanted()) is an inline read,
+ * not a call. Not a static key: consumers come and go thousands of times in
+ * a fuzz run, and each flip would patch kernel text on every CPU.
  */
-bool kml_listening;
+bool kml_consumer;
 
 /* The scheduler's way to be told that held-back requests may go now. */
 void kml_samples_set_kick(void (*kick)(void))
@@ -276,12 +274,10 @@ int kml_samples_attach(void)
 	int ret = 0;
 
 	mutex_lock(&kml_s.lock);
-	if (kml_s.consumer)
+	if (kml_consumer)
 		ret = -EBUSY;
 	else
-		WRITE_ONCE(kml_s.consumer, true);
-	if (!ret)
-		WRITE_ONCE(kml_listening, true);
+		WRITE_ONCE(kml_consumer, true);
 	mutex_unlock(&kml_s.lock);
 	return ret;
 }
@@ -290,8 +286,7 @@ int kml_samples_attach(void)
 void kml_samples_detach(void)
 {
 	mutex_lock(&kml_s.lock);
-	WRITE_ONCE(kml_s.consumer, false);
-	WRITE_ONCE(kml_listening, false);
+	WRITE_ONCE(kml_consumer, false);
 	mutex_unlock(&kml_s.lock);
 	kml_stall_recheck();
 }
@@ -392,7 +387,7 @@ static int kml_samples_resize(u32 nr_slots)
 	if (!box)
 		return -ENOMEM;
 	mutex_lock(&kml_s.lock);
-	if (kml_s.consumer || atomic_read(&kml_s.mappings)) {
+	if (kml_consumer || atomic_read(&kml_s.mappings)) {
 		mutex_unlock(&kml_s.lock);
 		kml_box_free(box);
 		return -EBUSY;
@@ -489,7 +484,7 @@ static ssize_t watchdog_tripped_show(struct kobject *kobj,
 static ssize_t consumer_show(struct kobject *kobj, struct kobj_attribute *attr,
 			     char *buf)
 {
-	return sysfs_emit(buf, "%d\n", READ_ONCE(kml_s.consumer));
+	return sysfs_emit(buf, "%d\n", READ_ONCE(kml_consumer));
 }
 
 /* One file per ring counter, all read from one snapshot. */
