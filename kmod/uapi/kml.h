@@ -52,7 +52,7 @@ struct kml_sample {
 	__u32 model_version;	/* model that made @predicted_ns, 0 = none */
 	__u32 predicted_ns;	/* predicted service latency */
 	__u32 service_ns;	/* dispatch -> completion, saturated */
-	__u32 total_ns;		/* insert -> completion, saturated */
+	__u32 total_ns;		/* made (shadow: inserted) -> completion, saturated */
 	__s32 features[KML_NR_FEATURES];	/* Q16.16, as the model saw them */
 };
 
