@@ -10,10 +10,11 @@
  *
  * With use_model=1 the model predicts each candidate's service latency.
  * Reads are served by least slack (deadline - now - predicted), and writes
- * are admitted to the device only while the predicted work already in it
- * stays within a latency window: the device queue, not the sort order, is
- * where read latency is lost when large writes fill it. One write is
- * always allowed in flight so write throughput never stops.
+ * and bulk reads are admitted to the device only while the predicted work
+ * already in it stays within a latency window: the device queue, not the
+ * sort order, is where read latency is lost when large transfers fill it.
+ * One write and one bulk read are always allowed in flight, so neither
+ * stream stops; small reads pass bulk ones the window holds back.
  *
  * Locking: kd->lock (never taken in IRQ context) guards the queues; the
  * completion path touches atomics only.
@@ -25,6 +26,7 @@
 #include <linux/ioprio.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <block/blk.h>
 #include <block/blk-mq.h>
@@ -219,45 +221,84 @@ static bool kd_write_admitted(struct kd_data *kd, const struct kd_candidate *w)
 	return kd_inflight_pred_ns(kd) + w->pred <= kd->window_ns;
 }
 
-/*
- * The read to weigh, or to serve when no write is queued: the FIFO head.
- * Reads differ in deadline far more than in predicted cost, so the
- * earliest deadline is the least slack; and sector order, which could let
- * a read wait for most of read_expire, buys nothing on flash. No
- * inference: kd_start() still predicts for the sample when asked.
- */
-static struct request *kd_pick_reads(struct kd_data *kd, enum kd_class c)
+/* A read large enough to be a transfer (a model loading, a file streamed). */
+static bool kd_bulk_read(struct kd_data *kd, struct request *rq)
 {
-	return kd_fifo_head(kd, c, READ);
+	return rq_data_dir(rq) == READ && blk_rq_bytes(rq) >= kd->bulk_read_bytes;
 }
 
 /*
- * The model's choice when a write is queued: a write only when the latency
- * window admits it, and then if it is more urgent than the read (least
- * slack) or none is in flight. NULL means: hold, the window is full.
+ * A bulk read is admitted like a write: while the predicted work in the
+ * device stays within the window, and always when no other bulk read is in
+ * it, so the transfer never stops. A small read then finds at most that
+ * one transfer ahead of it in the device, not a queue depth of them.
+ */
+static bool kd_bulk_admitted(struct kd_data *kd, const struct kd_candidate *r)
+{
+	if (!kd_inflight_bulk(kd))
+		return true;
+	return kd_inflight_pred_ns(kd) + r->pred <= kd->window_ns;
+}
+
+/* How far behind a held bulk read to look for a small one. */
+#define KD_READ_SCAN	32
+
+/*
+ * The read to serve: the FIFO head -- reads differ in deadline far more
+ * than in cost, so the earliest deadline is the least slack, and sector
+ * order, which could keep a read waiting for most of read_expire, buys
+ * nothing on flash -- unless it is a bulk read the window holds back: then
+ * the oldest small read among the next few. NULL: no read to serve now.
+ */
+static struct request *kd_pick_read_model(struct kd_data *kd, enum kd_class c,
+					  u64 now, struct kd_candidate *r)
+{
+	struct request *rq = kd_fifo_head(kd, c, READ);
+	int scanned = 0;
+
+	if (!rq)
+		return NULL;
+	kd_evaluate(kd, r, rq, now);
+	if (!kd_bulk_read(kd, rq) || kd_expired(rq, now) ||
+	    kd_bulk_admitted(kd, r))
+		return rq;
+	list_for_each_entry_continue(rq, &kd->cls[c].fifo[READ], queuelist) {
+		if (++scanned > KD_READ_SCAN)
+			break;
+		if (!kd_bulk_read(kd, rq)) {
+			kd_evaluate(kd, r, rq, now);
+			return rq;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The model's choice: a write only when the latency window admits it, and
+ * then if it is more urgent than the read (least slack) or none is in
+ * flight. NULL means: hold, the window is full.
  */
 static struct request *kd_pick_model(struct kd_data *kd, enum kd_class c,
 				     u64 now, struct kd_candidate *out)
 {
-	struct request *rpick = kd_pick_reads(kd, c);
+	struct request *rpick = kd_pick_read_model(kd, c, now, out);
 	struct request *whead = kd_fifo_head(kd, c, WRITE);
-	struct kd_candidate r, w;
+	struct kd_candidate w;
 
-	if (rpick)
-		kd_evaluate(kd, &r, rpick, now);
-	kd_evaluate(kd, &w, kd->next_rq[c][WRITE] && !kd_expired(whead, now) ?
-		    kd->next_rq[c][WRITE] : whead, now);
-	if (kd_write_admitted(kd, &w) &&
-	    (!rpick || !kd_inflight(kd, WRITE) || w.slack < r.slack)) {
-		*out = w;
-		return w.rq;
+	if (whead) {
+		kd_evaluate(kd, &w, kd->next_rq[c][WRITE] &&
+			    !kd_expired(whead, now) ?
+			    kd->next_rq[c][WRITE] : whead, now);
+		if (kd_write_admitted(kd, &w) &&
+		    (!rpick || !kd_inflight(kd, WRITE) ||
+		     w.slack < out->slack)) {
+			*out = w;
+			return w.rq;
+		}
 	}
-	if (rpick) {
-		*out = r;
-		return r.rq;
-	}
-	kd->model_held++;
-	return NULL;
+	if (!rpick)
+		kd->model_held++;
+	return rpick;
 }
 
 static bool kd_class_empty(struct kd_data *kd, enum kd_class c)
@@ -322,6 +363,9 @@ static void kd_start(struct kd_data *kd, struct request *rq,
 	}
 	krq->ticket = ticket;
 	krq->dispatched = true;
+	krq->bulk = kd_bulk_read(kd, rq);
+	if (krq->bulk)
+		WRITE_ONCE(kd->dispatched_bulk, kd->dispatched_bulk + 1);
 	krq->rec.insert_ns = kd_start_ns(rq);
 	krq->rec.dispatch_ns = now;
 	WRITE_ONCE(kd->pred_dispatched_ns,
@@ -343,10 +387,11 @@ static struct request *kd_pick(struct kd_data *kd, u64 now,
 		return NULL;
 	if (!READ_ONCE(kd->use_model))
 		return kd_pick_deadline(kd, c, now);
-	if (!kd->cls[c].queued[WRITE]) {
-		/* Only a write can be held back or weighed: no decision. */
+	rq = kd_fifo_head(kd, c, READ);
+	if (!kd->cls[c].queued[WRITE] && !(rq && kd_bulk_read(kd, rq))) {
+		/* Nothing to hold back or weigh: no decision, no inference. */
 		kd->model_read_only++;
-		return kd_pick_reads(kd, c);
+		return rq;
 	}
 	/*
 	 * Announce the hold before the window is read: a completion that
@@ -509,6 +554,8 @@ static void kd_prepare_request(struct request *rq)
 static void kd_leave_device(struct kd_data *kd, struct kd_rq *krq, int dir)
 {
 	krq->dispatched = false;
+	if (krq->bulk)
+		atomic_inc(&kd->completed_bulk);
 	if (krq->rec.pred_ns)
 		atomic64_add(krq->rec.pred_ns, &kd->pred_completed_ns);
 	atomic_inc(&kd->completed[dir]);
@@ -670,6 +717,7 @@ static int kd_init_sched(struct request_queue *q, struct elevator_type *e)
 	kd->use_model = true;
 	kd->read_target_ns = 2000 * NSEC_PER_USEC;
 	kd->window_ns = 8000 * NSEC_PER_USEC;
+	kd->bulk_read_bytes = SZ_256K;
 	kd->batch_dir = READ;
 	q->elevator = eq;
 

@@ -56,6 +56,7 @@ struct kd_rq {
 	struct kml_rq_record rec;
 	u32 ticket;			/* ring promise (blocking mode) */
 	bool dispatched;
+	bool bulk;			/* counted in the device's bulk reads */
 	bool featured;			/* rec.features hold this request's */
 };
 
@@ -88,6 +89,7 @@ struct kd_data {
 	bool use_model;
 	u64 read_target_ns;
 	u64 window_ns;
+	u32 bulk_read_bytes;
 
 	sector_t last_end;		/* end of the last dispatched request */
 	u64 last_write_ns;
@@ -100,8 +102,10 @@ struct kd_data {
 	 * from dispatch on another. kd_inflight() is the difference.
 	 */
 	u32 dispatched[2];
+	u32 dispatched_bulk;
 	u64 pred_dispatched_ns;
 	atomic_t completed[2] ____cacheline_aligned_in_smp;
+	atomic_t completed_bulk;
 	atomic64_t pred_completed_ns;
 	atomic64_t ewma_ns[2];		/* recent service latency per direction */
 	bool held;			/* the window holds back queued work */
@@ -123,6 +127,12 @@ struct kd_data {
 static inline u32 kd_inflight(const struct kd_data *kd, int dir)
 {
 	return READ_ONCE(kd->dispatched[dir]) - (u32)atomic_read(&kd->completed[dir]);
+}
+
+/* Bulk reads (kd_bulk_read()) in the device. */
+static inline u32 kd_inflight_bulk(const struct kd_data *kd)
+{
+	return READ_ONCE(kd->dispatched_bulk) - (u32)atomic_read(&kd->completed_bulk);
 }
 
 /* Predicted service time of everything in the device. */

@@ -6,6 +6,7 @@
  */
 #include <linux/kernel.h>
 #include <linux/seq_file.h>
+#include <linux/sizes.h>
 #include <linux/sysfs.h>
 
 #include "kml_deadline.h"
@@ -59,6 +60,7 @@ KD_TUNABLE(front_merges, front_merges, 1, 0, 1)
 KD_TUNABLE(use_model, use_model, 1, 0, 1)
 KD_TUNABLE(read_target_us, read_target_ns, NSEC_PER_USEC, 10, 10000000)
 KD_TUNABLE(window_us, window_ns, NSEC_PER_USEC, 10, 10000000)
+KD_TUNABLE(bulk_read_kb, bulk_read_bytes, SZ_1K, 4, SZ_1M)
 KD_TUNABLE(prio_aging_expire, prio_aging_ns, NSEC_PER_MSEC, 1, 600000)
 
 static ssize_t kd_async_depth_show(struct elevator_queue *e, char *page)
@@ -114,6 +116,7 @@ struct elv_fs_entry kd_attrs[] = {
 	KD_ATTR_RW(use_model),
 	KD_ATTR_RW(read_target_us),
 	KD_ATTR_RW(window_us),
+	KD_ATTR_RW(bulk_read_kb),
 	KD_ATTR_RW(prio_aging_expire),
 	KD_ATTR_RO(async_depth),
 	KD_ATTR_RO(stats),
@@ -139,8 +142,9 @@ static int kd_state_show(void *data, struct seq_file *m)
 	seq_printf(m, "batch: %s, %u of %u, reads since a write batch %u\n",
 		   kd->batch_dir == READ ? "read" : "write", kd->batch_count,
 		   kd->fifo_batch, kd->starved);
-	seq_printf(m, "device: %d reads, %d writes, predicted %lld us (window %llu us)\n",
+	seq_printf(m, "device: %d reads (%d bulk), %d writes, predicted %lld us (window %llu us)\n",
 		   (int)kd_inflight(kd, READ),
+		   (int)kd_inflight_bulk(kd),
 		   (int)kd_inflight(kd, WRITE),
 		   div_s64((s64)kd_inflight_pred_ns(kd), NSEC_PER_USEC),
 		   div_u64(kd->window_ns, NSEC_PER_USEC));

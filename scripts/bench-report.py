@@ -11,7 +11,9 @@ slower than the deadline, read IOPS (and its stddev across repeats, in %)
 and write MB/s. Ratios against the baseline scheduler are paired: in each
 repeat, this scheduler's figure over the baseline's from the same repeat of
 the same boot; the table shows the median of those ratios, which cancels
-the slow drifts of a shared host that a ratio of means keeps.
+the slow drifts of a shared host that a ratio of means keeps. When a
+workload has several jobs, each job's own p50/p99 and MB/s follow (summary:
+"jobs"): pooled reads hide which reader waits.
 """
 import argparse
 import glob
@@ -44,10 +46,14 @@ def job_stats(path, deadline_ns):
         data = json.load(f)
     rd = {"ios": 0, "over": 0, "bins": {}, "iops": 0.0, "mean_ns": 0.0}
     wr_mbs = 0.0
+    jobs = {}
     cpu = sum(j["usr_cpu"] + j["sys_cpu"] for j in data["jobs"])
     for job in data["jobs"]:
         r, w = job["read"], job["write"]
         wr_mbs += w["bw_bytes"] / 1e6
+        for d in ("read", "write"):
+            if job[d]["total_ios"]:
+                jobs[f"{job['jobname']} {d}s"] = per_job(job[d])
         if r["total_ios"] == 0:
             continue
         # Total latency (lat_percentiles=1 in the job files): with no
@@ -71,7 +77,18 @@ def job_stats(path, deadline_ns):
         "write_mbs": wr_mbs,
         "cpu_pct": cpu,
         "bins": rd["bins"],
+        "jobs": jobs,
     }
+
+
+def per_job(r):
+    """One job's one direction: its own latency percentiles and MB/s."""
+    lat = r["lat_ns"] if "bins" in r["lat_ns"] else r["clat_ns"]
+    bins = {int(ns): n for ns, n in lat.get("bins", {}).items()}
+    return {"p50_ms": percentile(bins, 0.50) / 1e6,
+            "p99_ms": percentile(bins, 0.99) / 1e6,
+            "mbs": r["bw_bytes"] / 1e6,
+            "bins": bins}
 
 
 def stdev(xs):
@@ -81,8 +98,13 @@ def stdev(xs):
 def summarize(runs):
     """runs: {repeat: job_stats}."""
     runs = list(runs.values())
-    keys = [k for k in runs[0] if k != "bins"]
+    keys = [k for k in runs[0] if k not in ("bins", "jobs")]
     out = {k: statistics.mean(r[k] for r in runs) for k in keys}
+    # Per job (fio's job name and direction), mean of the repeats.
+    out["jobs"] = {j: {k: statistics.mean(r["jobs"][j][k] for r in runs
+                                          if j in r["jobs"])
+                       for k in stats if k != "bins"}
+                   for j, stats in runs[0]["jobs"].items()}
     out["p99_ms_stddev"] = stdev([r["p99_ms"] for r in runs])
     out["read_iops_stddev"] = stdev([r["read_iops"] for r in runs])
     out["repeats"] = len(runs)
@@ -142,6 +164,46 @@ def plot_training(plt, results, workload):
     return path
 
 
+def cdf(bin_sets):
+    """Pooled histograms -> (latencies in ms, cumulative fractions)."""
+    bins = {}
+    for b in bin_sets:
+        for ns, c in b.items():
+            bins[ns] = bins.get(ns, 0) + c
+    xs = sorted(bins)
+    total = sum(bins.values()) or 1
+    acc, ys = 0, []
+    for x in xs:
+        acc += bins[x]
+        ys.append(acc / total)
+    return [x / 1e6 for x in xs], ys
+
+
+def plot_jobs(plt, per, results, workload):
+    """A CDF per reading job, when there are several: which reader waits."""
+    jobs = sorted({j for runs in per.values() for r in runs.values()
+                   for j in r["jobs"] if j.endswith(" reads")})
+    if len(jobs) < 2:
+        return None
+    fig, axes = plt.subplots(1, len(jobs), figsize=(5 * len(jobs), 4.2), sharey=True)
+    for ax, job in zip(axes, jobs):
+        for sched, runs in per.items():
+            sets = [r["jobs"][job]["bins"] for r in runs.values() if job in r["jobs"]]
+            if sets:
+                ax.plot(*cdf(sets), label=sched)
+        ax.set_xscale("log")
+        ax.set_xlabel("latency (ms, log scale)")
+        ax.set_title(f"{workload}: {job}")
+        ax.grid(True, which="both", alpha=0.3)
+    axes[0].set_ylabel("fraction of the job's requests")
+    axes[0].legend(fontsize=8)
+    path = os.path.join(results, f"{workload}-jobs-cdf.png")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
 def plot(data, results):
     import matplotlib
     matplotlib.use("Agg")
@@ -151,17 +213,7 @@ def plot(data, results):
     for workload, per in data.items():
         fig, ax = plt.subplots(figsize=(7, 4.5))
         for sched, runs in per.items():
-            bins = {}
-            for r in runs.values():
-                for ns, c in r["bins"].items():
-                    bins[ns] = bins.get(ns, 0) + c
-            xs = sorted(bins)
-            total = sum(bins.values())
-            acc, ys = 0, []
-            for x in xs:
-                acc += bins[x]
-                ys.append(acc / total)
-            ax.plot([x / 1e6 for x in xs], ys, label=sched)
+            ax.plot(*cdf(r["bins"] for r in runs.values()), label=sched)
         ax.set_xscale("log")
         ax.set_xlabel("read latency (ms, log scale)")
         ax.set_ylabel("fraction of reads")
@@ -176,9 +228,10 @@ def plot(data, results):
         paths.append(path)
 
     for workload in data:
-        path = plot_training(plt, results, workload)
-        if path:
-            paths.append(path)
+        for path in (plot_jobs(plt, data[workload], results, workload),
+                     plot_training(plt, results, workload)):
+            if path:
+                paths.append(path)
 
     fig, ax = plt.subplots(figsize=(8, 4.5))
     workloads = list(data)
@@ -204,6 +257,18 @@ def plot(data, results):
     plt.close(fig)
     paths.append(path)
     return paths
+
+
+def print_jobs(per_sched):
+    """Each job on its own, when the workload has several: which one waits."""
+    names = sorted({j for s in per_sched.values() for j in s["jobs"]})
+    if len(names) < 2:
+        return
+    print("per job: p50 / p99 ms, MB/s")
+    for sched, s in per_sched.items():
+        cells = [f"{j} {s['jobs'][j]['p50_ms']:.1f} / {s['jobs'][j]['p99_ms']:.1f}"
+                 f" ms, {s['jobs'][j]['mbs']:.1f} MB/s" for j in names if j in s["jobs"]]
+        print(f"  {sched:<16}" + ";  ".join(cells))
 
 
 def main():
@@ -238,6 +303,7 @@ def main():
                   f" {s['p99_ms']:>8.2f} {s['p99_ms_stddev']:>6.2f} {s['p99.9_ms']:>8.2f}"
                   f" {100 * s['read_over_deadline']:>6.2f}% {s['read_iops']:>7.0f} {iops_sd:>4.0f}"
                   f" {s['write_mbs']:>6.1f} {s['cpu_pct']:>5.0f} {r99:>6.3f} {rw:>6.3f} {ri:>6.3f}")
+        print_jobs(summary[workload])
         summary[workload]["clock"] = clock
         rep = os.path.join(args.results, workload, "kmld-report.json")
         if os.path.exists(rep):

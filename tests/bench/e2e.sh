@@ -25,6 +25,9 @@ def check(ok, what):
 s = json.load(open(os.path.join(out, "summary.json")))["mixed"]
 for sched in ("mq-deadline", "kml (trained)"):
     check(sched in s and s[sched]["read_iops"] > 0, f"{sched}: reads measured")
+    jobs = s.get(sched, {}).get("jobs", {})
+    check(jobs.get("reader reads", {}).get("p99_ms", 0) > 0 and
+          jobs.get("writer writes", {}).get("mbs", 0) > 0, f"{sched}: per-job figures")
 k = s.get("kmld", {})
 check(k.get("samples", 0) > 1000, f"kmld read samples ({k.get('samples')})")
 check(k.get("pushed") is True, "kmld pushed its model")
