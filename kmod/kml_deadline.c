@@ -213,31 +213,22 @@ static void kd_evaluate(struct kd_data *kd, struct kd_candidate *cand,
 	cand->slack = (s64)(rq->fifo_time - now) - cand->pred;
 }
 
-/* Would dispatching @w keep the predicted work in the device in the window? */
-static bool kd_write_admitted(struct kd_data *kd, const struct kd_candidate *w)
+/*
+ * Would dispatching @cand keep the predicted work in the device within the
+ * window? One request of its kind (@kind_inflight of them in the device: a
+ * write, or a bulk read) is always admitted, so neither stream stops.
+ */
+static bool kd_window_admits(struct kd_data *kd, u32 kind_inflight,
+			     const struct kd_candidate *cand)
 {
-	if (!kd_inflight(kd, WRITE))
-		return true;	/* one write always flows */
-	return kd_inflight_pred_ns(kd) + w->pred <= kd->window_ns;
+	return !kind_inflight ||
+	       kd_inflight_pred_ns(kd) + cand->pred <= kd->window_ns;
 }
 
 /* A read large enough to be a transfer (a model loading, a file streamed). */
 static bool kd_bulk_read(struct kd_data *kd, struct request *rq)
 {
 	return rq_data_dir(rq) == READ && blk_rq_bytes(rq) >= kd->bulk_read_bytes;
-}
-
-/*
- * A bulk read is admitted like a write: while the predicted work in the
- * device stays within the window, and always when no other bulk read is in
- * it, so the transfer never stops. A small read then finds at most that
- * one transfer ahead of it in the device, not a queue depth of them.
- */
-static bool kd_bulk_admitted(struct kd_data *kd, const struct kd_candidate *r)
-{
-	if (!kd_inflight_bulk(kd))
-		return true;
-	return kd_inflight_pred_ns(kd) + r->pred <= kd->window_ns;
 }
 
 /* How far behind a held bulk read to look for a small one. */
@@ -259,8 +250,9 @@ static struct request *kd_pick_read_model(struct kd_data *kd, enum kd_class c,
 	if (!rq)
 		return NULL;
 	kd_evaluate(kd, r, rq, now);
+	/* A bulk read is admitted like a write: at most the window's worth. */
 	if (!kd_bulk_read(kd, rq) || kd_expired(rq, now) ||
-	    kd_bulk_admitted(kd, r))
+	    kd_window_admits(kd, kd_inflight_bulk(kd), r))
 		return rq;
 	list_for_each_entry_continue(rq, &kd->cls[c].fifo[READ], queuelist) {
 		if (++scanned > KD_READ_SCAN)
@@ -289,7 +281,7 @@ static struct request *kd_pick_model(struct kd_data *kd, enum kd_class c,
 		kd_evaluate(kd, &w, kd->next_rq[c][WRITE] &&
 			    !kd_expired(whead, now) ?
 			    kd->next_rq[c][WRITE] : whead, now);
-		if (kd_write_admitted(kd, &w) &&
+		if (kd_window_admits(kd, kd_inflight(kd, WRITE), &w) &&
 		    (!rpick || !kd_inflight(kd, WRITE) ||
 		     w.slack < out->slack)) {
 			*out = w;

@@ -40,6 +40,13 @@ def percentile(bins, q):
     return 0
 
 
+def latency(r):
+    """Total latency (lat_percentiles=1 in the job files): with no scheduler
+    a request may wait for a driver tag inside io_submit, which completion
+    latency (clat) does not count. Older results carry clat only."""
+    return r["lat_ns"] if "bins" in r["lat_ns"] else r["clat_ns"]
+
+
 def job_stats(path, deadline_ns):
     """Read side of every job, pooled; write MB/s of every job, summed."""
     with open(path) as f:
@@ -56,10 +63,7 @@ def job_stats(path, deadline_ns):
                 jobs[f"{job['jobname']} {d}s"] = per_job(job[d])
         if r["total_ios"] == 0:
             continue
-        # Total latency (lat_percentiles=1 in the job files): with no
-        # scheduler a request may wait for a driver tag inside io_submit,
-        # which completion latency (clat) does not count.
-        lat = r["lat_ns"] if "bins" in r["lat_ns"] else r["clat_ns"]
+        lat = latency(r)
         rd["iops"] += r["iops"]
         rd["mean_ns"] += lat["mean"] * r["total_ios"]
         rd["ios"] += r["total_ios"]
@@ -83,7 +87,7 @@ def job_stats(path, deadline_ns):
 
 def per_job(r):
     """One job's one direction: its own latency percentiles and MB/s."""
-    lat = r["lat_ns"] if "bins" in r["lat_ns"] else r["clat_ns"]
+    lat = latency(r)
     bins = {int(ns): n for ns, n in lat.get("bins", {}).items()}
     return {"p50_ms": percentile(bins, 0.50) / 1e6,
             "p99_ms": percentile(bins, 0.99) / 1e6,

@@ -89,18 +89,25 @@ cat /sys/kernel/debug/block/vda/sched/state
 # (and the lookups are served from behind them in the queue). The device's
 # bulk count, polled through debugfs while the workload runs:
 STATE=/sys/kernel/debug/block/vda/sched/state
+# edge_inference_polled SECONDS SED: run edge-inference, polling the number
+# SED extracts from the state file; sets max and seen (polls where it was > 0).
+edge_inference_polled() {
+	local fio v
+	kml_host env DEV=/dev/vda RUNTIME="$1" /usr/bin/fio --eta=never --output=/dev/null \
+		"$KML_HOST_ROOT/qemu/workloads/edge-inference.fio" &
+	fio=$!
+	max=0 seen=0
+	while kill -0 $fio 2>/dev/null; do
+		v=$(sed -n "$2" $STATE)
+		[ "${v:-0}" -gt "$max" ] && max=$v
+		[ "${v:-0}" -gt 0 ] && seen=$((seen + 1))
+		sleep 0.05
+	done
+	wait $fio
+}
 held0=$(awk '/^model_held/ { print $2 }' $IOS/stats)
-kml_host env DEV=/dev/vda RUNTIME=4 /usr/bin/fio --eta=never --output=/dev/null \
-	"$KML_HOST_ROOT/qemu/workloads/edge-inference.fio" &
-fio=$!
-max=0 seen=0
-while kill -0 $fio 2>/dev/null; do
-	b=$(sed -n 's/^device: [0-9]* reads (\([0-9]*\) bulk).*/\1/p' $STATE)
-	[ "${b:-0}" -gt "$max" ] && max=$b
-	[ "${b:-0}" -gt 0 ] && seen=$((seen + 1))
-	sleep 0.05
-done
-wait $fio || kml_fail "fio edge-inference"
+edge_inference_polled 4 's/^device: [0-9]* reads (\([0-9]*\) bulk).*/\1/p' ||
+	kml_fail "fio edge-inference"
 held1=$(awk '/^model_held/ { print $2 }' $IOS/stats)
 echo "bulk reads in the device: at most $max, seen in $seen polls; holds $((held1 - held0))"
 kml_expect "a bulk read flowed" test "$seen" -gt 0
@@ -108,16 +115,8 @@ kml_expect "at most one bulk read in the device" test "$max" -le 1
 kml_expect "bulk reads held back" test $((held1 - held0)) -gt 0
 # With the threshold above any request, bulk reads are plain reads again.
 echo 1048576 >$IOS/bulk_read_kb
-kml_host env DEV=/dev/vda RUNTIME=3 /usr/bin/fio --eta=never --output=/dev/null \
-	"$KML_HOST_ROOT/qemu/workloads/edge-inference.fio" &
-fio=$!
-max=0
-while kill -0 $fio 2>/dev/null; do
-	b=$(sed -n 's/^device: \([0-9]*\) reads.*/\1/p' $STATE)
-	[ "${b:-0}" -gt "$max" ] && max=$b
-	sleep 0.05
-done
-wait $fio || kml_fail "fio edge-inference, bulk_read_kb 1048576"
+edge_inference_polled 3 's/^device: \([0-9]*\) reads.*/\1/p' ||
+	kml_fail "fio edge-inference, bulk_read_kb 1048576"
 echo "reads in the device with no bulk class: at most $max"
 kml_expect "reads fill the device without the bulk class" test "$max" -ge 3
 
