@@ -14,7 +14,9 @@
  * already in it stays within a latency window: the device queue, not the
  * sort order, is where read latency is lost when large transfers fill it.
  * One write and one bulk read are always allowed in flight, so neither
- * stream stops; small reads pass bulk ones the window holds back.
+ * stream stops; small reads pass bulk ones the window holds back. What a
+ * bulk read counts for is its prediction corrected by the model's recent
+ * error on bulk reads (kd_bulk_cost()).
  *
  * Locking: kd->lock (never taken in IRQ context) guards the queues; the
  * completion path touches atomics only.
@@ -198,10 +200,36 @@ static struct request *kd_pick_deadline(struct kd_data *kd, enum kd_class c,
 struct kd_candidate {
 	struct request *rq;
 	s64 slack;
-	u32 pred;
+	u32 pred;			/* the model's word, for the sample */
+	u32 cost;			/* what the window counts */
 	u32 version;
 	s32 f[KML_NR_FEATURES];
 };
+
+/* A read large enough to be a transfer (a model loading, a file streamed). */
+static bool kd_bulk_read(struct kd_data *kd, struct request *rq)
+{
+	return rq_data_dir(rq) == READ && blk_rq_bytes(rq) >= kd->bulk_read_bytes;
+}
+
+/* Bound on the correction: 2^6, so a stale error cannot pin the window. */
+#define KD_BIAS_MAX	(6 << 16)
+
+/*
+ * A bulk read's predicted service time, times the model's recent error on
+ * bulk reads (log2 actual/predicted, kd_completed_request()). A transfer's
+ * cost is what the model knows least: it depends on whether a throttle or
+ * the flash has room right now (~1 ms) or is saturated (~12 ms for 1 MiB
+ * here), which no feature shows and kmld learns only at its next push. The
+ * correction tracks it at completion rate, so the window admits transfers
+ * while they are cheap and holds them when they are not.
+ */
+static u32 kd_bulk_cost(struct kd_data *kd, u32 pred)
+{
+	s32 bias = atomic_read(&kd->bulk_bias);
+
+	return pred && bias ? kd_scale_ns(pred, bias) : pred;
+}
 
 static void kd_evaluate(struct kd_data *kd, struct kd_candidate *cand,
 			struct request *rq, u64 now)
@@ -210,7 +238,9 @@ static void kd_evaluate(struct kd_data *kd, struct kd_candidate *cand,
 	cand->version = 0;
 	kd_features(kd, rq, now, cand->f);
 	cand->pred = kd_predict(kd, cand->f, &cand->version);
-	cand->slack = (s64)(rq->fifo_time - now) - cand->pred;
+	cand->cost = kd_bulk_read(kd, rq) ? kd_bulk_cost(kd, cand->pred) :
+					    cand->pred;
+	cand->slack = (s64)(rq->fifo_time - now) - cand->cost;
 }
 
 /*
@@ -222,13 +252,7 @@ static bool kd_window_admits(struct kd_data *kd, u32 kind_inflight,
 			     const struct kd_candidate *cand)
 {
 	return !kind_inflight ||
-	       kd_inflight_pred_ns(kd) + cand->pred <= kd->window_ns;
-}
-
-/* A read large enough to be a transfer (a model loading, a file streamed). */
-static bool kd_bulk_read(struct kd_data *kd, struct request *rq)
-{
-	return rq_data_dir(rq) == READ && blk_rq_bytes(rq) >= kd->bulk_read_bytes;
+	       kd_inflight_pred_ns(kd) + cand->cost <= kd->window_ns;
 }
 
 /* How far behind a held bulk read to look for a small one. */
@@ -343,6 +367,7 @@ static void kd_start(struct kd_data *kd, struct request *rq,
 	krq->featured = cand || ticket || kml_samples_wanted();
 	krq->rec.pred_ns = 0;
 	krq->rec.model_version = 0;
+	krq->bulk = kd_bulk_read(kd, rq);
 	if (cand) {
 		memcpy(krq->rec.features, cand->f, sizeof(krq->rec.features));
 		krq->rec.pred_ns = cand->pred;
@@ -353,15 +378,21 @@ static void kd_start(struct kd_data *kd, struct request *rq,
 		krq->rec.pred_ns = kd_predict(kd, krq->rec.features,
 					      &krq->rec.model_version);
 	}
+	/* What it counts for in the window: as the model weighed it, if it did. */
+	if (cand)
+		krq->window_ns = cand->cost;
+	else if (krq->bulk)
+		krq->window_ns = kd_bulk_cost(kd, krq->rec.pred_ns);
+	else
+		krq->window_ns = krq->rec.pred_ns;
 	krq->ticket = ticket;
 	krq->dispatched = true;
-	krq->bulk = kd_bulk_read(kd, rq);
 	if (krq->bulk)
 		WRITE_ONCE(kd->dispatched_bulk, kd->dispatched_bulk + 1);
 	krq->rec.insert_ns = kd_start_ns(rq);
 	krq->rec.dispatch_ns = now;
 	WRITE_ONCE(kd->pred_dispatched_ns,
-		   kd->pred_dispatched_ns + krq->rec.pred_ns);
+		   kd->pred_dispatched_ns + krq->window_ns);
 	WRITE_ONCE(kd->dispatched[dir], kd->dispatched[dir] + 1);
 }
 
@@ -548,8 +579,7 @@ static void kd_leave_device(struct kd_data *kd, struct kd_rq *krq, int dir)
 	krq->dispatched = false;
 	if (krq->bulk)
 		atomic_inc(&kd->completed_bulk);
-	if (krq->rec.pred_ns)
-		atomic64_add(krq->rec.pred_ns, &kd->pred_completed_ns);
+	atomic64_add(krq->window_ns, &kd->pred_completed_ns);
 	atomic_inc(&kd->completed[dir]);
 }
 
@@ -557,6 +587,17 @@ static void kd_leave_device(struct kd_data *kd, struct kd_rq *krq, int dir)
 static void kd_ewma_update(atomic64_t *ewma, u64 sample)
 {
 	atomic64_set(ewma, kml_ewma(atomic64_read(ewma), sample));
+}
+
+/* Moving average of log2(actual/predicted) over bulk reads, weight 1/8. */
+static void kd_bulk_bias_update(struct kd_data *kd, u64 actual_ns,
+				u32 pred_ns)
+{
+	s32 bias = atomic_read(&kd->bulk_bias);
+	s32 err = kd_log2_ratio(actual_ns, pred_ns);
+
+	bias += (err - bias) / 8;
+	atomic_set(&kd->bulk_bias, clamp(bias, -KD_BIAS_MAX, KD_BIAS_MAX));
 }
 
 /* IRQ context: atomics and the lock-free ring only. */
@@ -570,6 +611,9 @@ static void kd_completed_request(struct request *rq, u64 now)
 	if (!krq || !krq->dispatched)
 		return;
 	kd_ewma_update(&kd->ewma_ns[dir], now - krq->rec.dispatch_ns);
+	if (krq->bulk && krq->rec.pred_ns)	/* races lose a sample, as above */
+		kd_bulk_bias_update(kd, now - krq->rec.dispatch_ns,
+				    krq->rec.pred_ns);
 	kd_leave_device(kd, krq, dir);
 	/* The window may have room now for requests we held back. */
 	smp_mb__after_atomic();	/* pairs with kd_dispatch_request() */

@@ -55,6 +55,7 @@ struct kml_rq_record {
 struct kd_rq {
 	struct kml_rq_record rec;
 	u32 ticket;			/* ring promise (blocking mode) */
+	u32 window_ns;			/* what it counts for in the window */
 	bool dispatched;
 	bool bulk;			/* counted in the device's bulk reads */
 	bool featured;			/* rec.features hold this request's */
@@ -108,6 +109,7 @@ struct kd_data {
 	atomic_t completed_bulk;
 	atomic64_t pred_completed_ns;
 	atomic64_t ewma_ns[2];		/* recent service latency per direction */
+	atomic_t bulk_bias;		/* model's recent error on bulk reads */
 	bool held;			/* the window holds back queued work */
 
 	/* Statistics. */
@@ -190,6 +192,8 @@ void kml_sample_build(struct kml_sample *s, struct request *rq,
 void kd_features(struct kd_data *kd, struct request *rq, u64 now,
 		 s32 *f);
 u32 kd_predict(struct kd_data *kd, const s32 *f, u32 *model_version);
+s32 kd_log2_ratio(u64 actual_ns, u64 predicted_ns);
+u32 kd_scale_ns(u32 ns, s32 log2_factor);
 int kd_default_model_blob(u8 *buf, size_t len);
 
 /* kml_deadline_attrs.c */

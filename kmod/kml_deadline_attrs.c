@@ -151,6 +151,11 @@ static int kd_state_show(void *data, struct seq_file *m)
 	seq_printf(m, "recent service: read %lld us, write %lld us\n",
 		   div_s64(atomic64_read(&kd->ewma_ns[READ]), NSEC_PER_USEC),
 		   div_s64(atomic64_read(&kd->ewma_ns[WRITE]), NSEC_PER_USEC));
+	/* A 10 ms prediction's cost in units of 100 us: a percentage. */
+	seq_printf(m, "bulk reads: cost %u%% of predicted (recent error)\n",
+		   kd_scale_ns(10 * NSEC_PER_MSEC,
+			       atomic_read(&kd->bulk_bias)) /
+		   (u32)(100 * NSEC_PER_USEC));
 	seq_printf(m, "model: %s, last dispatch call %s\n",
 		   kd->use_model ? "on" : "off", kd->held ? "held" : "dispatched");
 	spin_unlock(&kd->lock);

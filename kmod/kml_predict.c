@@ -127,6 +127,18 @@ static u32 kd_exp2_ns(s32 y)
 	return (u32)min_t(u64, ((mant << whole) * NSEC_PER_USEC) >> 16, U32_MAX);
 }
 
+/* log2(actual / predicted) in Q16, both in microseconds plus one. */
+s32 kd_log2_ratio(u64 actual_ns, u64 predicted_ns)
+{
+	return kd_log2_us(actual_ns) - kd_log2_us(predicted_ns);
+}
+
+/* @ns times 2^@log2_factor (Q16), within what kd_exp2_ns() can express. */
+u32 kd_scale_ns(u32 ns, s32 log2_factor)
+{
+	return kd_exp2_ns(kd_log2_us(ns) + log2_factor);
+}
+
 static void kd_hist_add(struct kd_data *kd, u64 ns)
 {
 	int b = ns ? ilog2(ns) - KD_HIST_MIN_SHIFT + 1 : 0;

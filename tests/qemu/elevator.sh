@@ -83,39 +83,50 @@ grep -q " /sys/kernel/debug " /proc/mounts || mount -t debugfs none /sys/kernel/
 kml_expect "debugfs queue state" grep -q "^be: queued reads" /sys/kernel/debug/block/vda/sched/state
 cat /sys/kernel/debug/block/vda/sched/state
 
-# Bulk reads (>= bulk_read_kb) are admitted like writes: edge-inference's
-# 512 KiB model-load reads (merged to 1 MiB) are predicted by the built-in
-# model at more than the whole window, so the device holds one at a time
-# (and the lookups are served from behind them in the queue). The device's
-# bulk count, polled through debugfs while the workload runs:
+# Bulk reads (>= bulk_read_kb) are admitted like writes, each counting for
+# its prediction times the model's recent error on bulk reads. Under
+# edge-inference the 512 KiB model-load reads (merged to 1 MiB) saturate
+# the read throttle and cost about what the built-in model predicts, more
+# than the window, so the device mostly holds one at a time (the lookups
+# are served from behind them in the queue); paced under the throttle they
+# complete in about a millisecond and the correction shows it. Polled
+# through debugfs while the workload runs:
 STATE=/sys/kernel/debug/block/vda/sched/state
-# edge_inference_polled SECONDS SED: run edge-inference, polling the number
-# SED extracts from the state file; sets max and seen (polls where it was > 0).
-edge_inference_polled() {
+# polled WORKLOAD SECONDS SED: run WORKLOAD, polling the number SED extracts
+# from the state file; sets max, seen (polls where it was > 0), over1 (> 1)
+# and last.
+polled() {
 	local fio v
-	kml_host env DEV=/dev/vda RUNTIME="$1" /usr/bin/fio --eta=never --output=/dev/null \
-		"$KML_HOST_ROOT/qemu/workloads/edge-inference.fio" &
+	kml_host env DEV=/dev/vda RUNTIME="$2" /usr/bin/fio --eta=never --output=/dev/null \
+		"$KML_HOST_ROOT/qemu/workloads/$1.fio" &
 	fio=$!
-	max=0 seen=0
+	max=0 seen=0 over1=0 last=""
 	while kill -0 $fio 2>/dev/null; do
-		v=$(sed -n "$2" $STATE)
+		v=$(sed -n "$3" $STATE)
 		[ "${v:-0}" -gt "$max" ] && max=$v
 		[ "${v:-0}" -gt 0 ] && seen=$((seen + 1))
+		[ "${v:-0}" -gt 1 ] && over1=$((over1 + 1))
+		last=${v:-$last}
 		sleep 0.05
 	done
 	wait $fio
 }
+BULK='s/^device: [0-9]* reads (\([0-9]*\) bulk).*/\1/p'
+COST='s/^bulk reads: cost \([0-9]*\)% .*/\1/p'
 held0=$(awk '/^model_held/ { print $2 }' $IOS/stats)
-edge_inference_polled 4 's/^device: [0-9]* reads (\([0-9]*\) bulk).*/\1/p' ||
-	kml_fail "fio edge-inference"
+polled edge-inference 4 "$BULK" || kml_fail "fio edge-inference"
 held1=$(awk '/^model_held/ { print $2 }' $IOS/stats)
-echo "bulk reads in the device: at most $max, seen in $seen polls; holds $((held1 - held0))"
+echo "bulk reads in the device: in $seen polls, more than one in $over1 (at most $max); holds $((held1 - held0))"
 kml_expect "a bulk read flowed" test "$seen" -gt 0
-kml_expect "at most one bulk read in the device" test "$max" -le 1
+kml_expect "mostly one bulk read in the device when the throttle is saturated" \
+	test $((over1 * 4)) -le "$seen"
 kml_expect "bulk reads held back" test $((held1 - held0)) -gt 0
+polled edge-inference-paced 4 "$COST" || kml_fail "fio edge-inference-paced"
+echo "bulk reads paced under the throttle: cost $last% of predicted at the end"
+kml_expect "cheap transfers seen as cheap" test "${last:-100}" -lt 50
 # With the threshold above any request, bulk reads are plain reads again.
 echo 1048576 >$IOS/bulk_read_kb
-edge_inference_polled 3 's/^device: \([0-9]*\) reads.*/\1/p' ||
+polled edge-inference 3 's/^device: \([0-9]*\) reads.*/\1/p' ||
 	kml_fail "fio edge-inference, bulk_read_kb 1048576"
 echo "reads in the device with no bulk class: at most $max"
 kml_expect "reads fill the device without the bulk class" test "$max" -ge 3
