@@ -1,8 +1,8 @@
 # kml-qemu: --profile sdcard --queue-depth 4
 # A workload under each scheduler with fio's per-I/O latency logs, for
 # studies the kernel's samples cannot support (what was issued around a
-# request, by any job). Run: qemu/kml-qemu -r DIR qemu/bench/latlog.sh
-# (env WORKLOAD, default mixed; RUNTIME, default 12; SCHEDS, default
+# request, by any job). Run: qemu/kml-qemu -r DIR [-e K=V ...]
+# qemu/bench/latlog.sh (WORKLOAD, default mixed; RUNTIME, default 12; SCHEDS, default
 # "kml-deadline mq-deadline"; kml-deadline runs with use_model 1). Logs:
 # DIR/<sched>_lat.<job>.log, one line per I/O: completion ms, total latency
 # ns, direction, bytes, offset. Analysis: scripts/latency-features.py.

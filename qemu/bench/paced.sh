@@ -1,7 +1,7 @@
 # kml-qemu: --profile sdcard --queue-depth 4 --timeout 400
 # Edge-inference with the model load paced just under the device's read cap:
 # does a bulk stream that leaves the throttle slack let the lookups through?
-# Run: qemu/kml-qemu -r DIR qemu/bench/paced.sh   (env RATE, default 76m;
+# Run: qemu/kml-qemu -r DIR [-e K=V ...] qemu/bench/paced.sh  (RATE, default 76m;
 # REPEATS, default 2; RUNTIME, default 6; BULK_KB: kml-deadline's bulk_read_kb;
 # SCHEDS, default "kml-deadline mq-deadline"). Prints, per scheduler and rate,
 # each job's p50/p99 total latency and MB/s; the fio JSON goes to DIR.

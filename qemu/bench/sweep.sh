@@ -1,7 +1,7 @@
 # kml-qemu: --profile sdcard --queue-depth 4 --timeout 1200
 # One kml-deadline tunable swept in one boot, between the floor and
 # mq-deadline, interleaved and repeated: does the default matter?
-# Run: qemu/kml-qemu -r DIR qemu/bench/sweep.sh  (env TUNABLE, default
+# Run: qemu/kml-qemu -r DIR [-e K=V ...] qemu/bench/sweep.sh  (TUNABLE, default
 # window_us; VALUES, default "2000 4000 8000 16000"; WORKLOAD, default
 # mixed; REPEATS, default 3; RUNTIME, default 8). Prints per run the first
 # reading job's p99 total latency and the write MB/s; fio JSON to DIR.
