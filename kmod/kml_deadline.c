@@ -16,7 +16,7 @@
  * One write and one bulk read are always allowed in flight, so neither
  * stream stops; small reads pass bulk ones the window holds back. What a
  * bulk read counts for is its prediction corrected by the model's recent
- * error on bulk reads (kd_bulk_cost()).
+ * error on bulk reads (kd_cost()).
  *
  * Locking: kd->lock (never taken in IRQ context) guards the queues; the
  * completion path touches atomics only.
@@ -216,7 +216,8 @@ static bool kd_bulk_read(struct kd_data *kd, struct request *rq)
 #define KD_BIAS_MAX	(6 << 16)
 
 /*
- * A bulk read's predicted service time, times the model's recent error on
+ * What @rq, predicted at @pred, counts for in the window: the prediction,
+ * and for a bulk read the prediction times the model's recent error on
  * bulk reads (log2 actual/predicted, kd_completed_request()). A transfer's
  * cost is what the model knows least: it depends on whether a throttle or
  * the flash has room right now (~1 ms) or is saturated (~12 ms for 1 MiB
@@ -224,11 +225,14 @@ static bool kd_bulk_read(struct kd_data *kd, struct request *rq)
  * correction tracks it at completion rate, so the window admits transfers
  * while they are cheap and holds them when they are not.
  */
-static u32 kd_bulk_cost(struct kd_data *kd, u32 pred)
+static u32 kd_cost(struct kd_data *kd, struct request *rq, u32 pred)
 {
-	s32 bias = atomic_read(&kd->bulk_bias);
+	s32 bias;
 
-	return pred && bias ? kd_scale_ns(pred, bias) : pred;
+	if (!pred || !kd_bulk_read(kd, rq))
+		return pred;
+	bias = atomic_read(&kd->bulk_bias);
+	return bias ? kd_scale_ns(pred, bias) : pred;
 }
 
 static void kd_evaluate(struct kd_data *kd, struct kd_candidate *cand,
@@ -238,8 +242,7 @@ static void kd_evaluate(struct kd_data *kd, struct kd_candidate *cand,
 	cand->version = 0;
 	kd_features(kd, rq, now, cand->f);
 	cand->pred = kd_predict(kd, cand->f, &cand->version);
-	cand->cost = kd_bulk_read(kd, rq) ? kd_bulk_cost(kd, cand->pred) :
-					    cand->pred;
+	cand->cost = kd_cost(kd, rq, cand->pred);
 	cand->slack = (s64)(rq->fifo_time - now) - cand->cost;
 }
 
@@ -379,12 +382,7 @@ static void kd_start(struct kd_data *kd, struct request *rq,
 					      &krq->rec.model_version);
 	}
 	/* What it counts for in the window: as the model weighed it, if it did. */
-	if (cand)
-		krq->window_ns = cand->cost;
-	else if (krq->bulk)
-		krq->window_ns = kd_bulk_cost(kd, krq->rec.pred_ns);
-	else
-		krq->window_ns = krq->rec.pred_ns;
+	krq->window_ns = cand ? cand->cost : kd_cost(kd, rq, krq->rec.pred_ns);
 	krq->ticket = ticket;
 	krq->dispatched = true;
 	if (krq->bulk)
